@@ -1,0 +1,41 @@
+/// The parts of an HTTP request an adapter reads: the body and the headers that matter.
+public struct CallbackPayload: Sendable, Hashable {
+    /// The request body as sent. Adapters reject bodies that are not UTF-8.
+    public var body: [UInt8]
+    /// The `Content-Type` header, if any.
+    public var contentType: String?
+    /// Other headers an adapter needs, keyed by lower-case name (e.g. `x-amz-sns-message-type`).
+    public var headers: [String: String]
+
+    /// Creates a payload.
+    public init(body: [UInt8], contentType: String? = nil, headers: [String: String] = [:]) {
+        self.body = body
+        self.contentType = contentType
+        self.headers = headers
+    }
+
+    /// Creates a payload from a string body.
+    public init(body: String, contentType: String? = nil, headers: [String: String] = [:]) {
+        self.init(body: Array(body.utf8), contentType: contentType, headers: headers)
+    }
+
+    /// The media type of `contentType`, lower-cased and without parameters (`text/plain; charset=UTF-8` gives
+    /// `text/plain`); `nil` when there is no `Content-Type`.
+    public var mediaType: String? {
+        guard let contentType else { return nil }
+        let type = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? contentType
+        let trimmed = type.trimmingWhitespace().lowercased()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
+
+extension StringProtocol {
+    /// The string without leading and trailing spaces, tabs and line breaks.
+    func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[start...end])
+    }
+}

@@ -1,0 +1,54 @@
+/// The `application/x-www-form-urlencoded` format: `name=value` pairs joined by `&`, where `+` stands for a space
+/// and `%XX` for a byte.
+///
+/// Unlike browsers, which keep a malformed escape as literal text, this treats it as an error: a receipt whose
+/// reference might have been mangled should be refused, not guessed at.
+enum FormDecoding {
+    /// Why a name or value could not be decoded.
+    enum Failure: Error, Hashable {
+        /// A `%` not followed by two hexadecimal digits.
+        case malformedEscape
+        /// The decoded bytes are not UTF-8.
+        case notUTF8
+    }
+
+    /// The body's pairs in the order sent, still encoded. Empty segments (`a=1&&b=2`) are skipped; a segment
+    /// without `=` is a name with an empty value.
+    static func pairs(of text: String) -> [(name: Substring, value: Substring)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { segment in
+            guard let equals = segment.firstIndex(of: "=") else { return (segment, segment[segment.endIndex...]) }
+            return (segment[..<equals], segment[segment.index(after: equals)...])
+        }
+    }
+
+    /// Decodes one name or value.
+    static func decode(_ component: Substring) throws(Failure) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(component.utf8.count)
+        var iterator = component.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"):
+                bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    throw .malformedEscape
+                }
+                bytes.append(high << 4 | low)
+            default:
+                bytes.append(byte)
+            }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
+        return text
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import CLibPQ
+import Foundation
+
+/// The keywords handed to `PQconnectdbParams`: the gateway's defaults first, then the operator's connection
+/// string, so that anything the operator sets (in the string or in `PG*` variables) wins.
+struct ConnectionSettings {
+    let keywords: [String]
+    let values: [String?]
+    let redactor: SecretRedactor
+
+    init(configuration: DatabaseConfiguration) throws(DatabaseError) {
+        let password = try Self.validatedPassword(of: configuration.connectionString)
+        redactor = SecretRedactor(secrets: [password, ProcessInfo.processInfo.environment["PGPASSWORD"]].compactMap { $0 })
+        var pairs: [(String, String?)] = [("application_name", configuration.applicationName)]
+        if ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] == nil {
+            pairs.append(("connect_timeout", String(max(configuration.connectTimeout, 1))))
+        }
+        // Keep a dead peer from holding a connection for the kernel's default of two hours.
+        pairs.append(("keepalives_idle", "30"))
+        pairs.append(("options", "-c TimeZone=UTC"))
+        pairs.append(("dbname", configuration.connectionString))
+        keywords = pairs.map(\.0)
+        values = pairs.map(\.1)
+    }
+
+    /// Calls `body` with NULL-terminated keyword and value arrays, as `PQconnectdbParams` wants them.
+    func withKeywordsAndValues<R>(
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UnsafePointer<CChar>?>?) -> R
+    ) throws(DatabaseError) -> R {
+        try CStringArray.with(keywords + [nil]) { keywordPointers throws(DatabaseError) in
+            try CStringArray.with(values + [nil]) { valuePointers throws(DatabaseError) in
+                body(keywordPointers, valuePointers)
+            }
+        }
+    }
+
+    /// Parses the connection string as libpq will, so that a malformed one is reported before any connection
+    /// attempt, and returns the password it holds (to keep it out of messages).
+    private static func validatedPassword(of connectionString: String) throws(DatabaseError) -> String? {
+        if connectionString.utf8.contains(0) { throw .invalidParameter("DATABASE_URL contains a NUL character") }
+        guard !connectionString.isEmpty else { return nil }
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(connectionString, &errorMessage) else {
+            let reason = errorMessage.map { String(cString: $0) } ?? "it could not be parsed"
+            if let errorMessage { PQfreemem(errorMessage) }
+            throw .unavailable("DATABASE_URL is not a valid libpq connection string or URI (\(reason.trimmingCharacters(in: .whitespacesAndNewlines)))")
+        }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val {
+                return String(cString: value)
+            }
+            option += 1
+        }
+        return nil
+    }
+}
+
+/// Removes known secrets from messages that may quote a connection string.
+struct SecretRedactor: Sendable {
+    let secrets: [String]
+
+    func redact(_ message: String) -> String {
+        secrets.filter { !$0.isEmpty }.reduce(message) { $0.replacingOccurrences(of: $1, with: "*****") }
+    }
+}

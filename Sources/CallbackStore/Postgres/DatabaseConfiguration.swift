@@ -1,0 +1,29 @@
+/// How to reach PostgreSQL and how long to wait for it.
+public struct DatabaseConfiguration: Sendable, Hashable {
+    /// A libpq connection string or `postgresql://` URI. Empty means libpq's defaults and the `PG*` variables.
+    public var connectionString: String
+    /// Connections kept open, each served by its own thread.
+    public var poolSize: Int
+    /// Seconds to wait for a connection before giving up (libpq `connect_timeout`; `PGCONNECT_TIMEOUT` or a
+    /// `connect_timeout` in the connection string win over it).
+    public var connectTimeout: Int
+    /// Seconds a statement may take before it is cancelled and its connection dropped.
+    public var statementTimeout: Double
+    /// The `application_name` the server shows in `pg_stat_activity`.
+    public var applicationName: String
+
+    /// Creates a configuration.
+    public init(
+        connectionString: String,
+        poolSize: Int = 4,
+        connectTimeout: Int = 5,
+        statementTimeout: Double = 10,
+        applicationName: String = "callback-gateway"
+    ) {
+        self.connectionString = connectionString
+        self.poolSize = poolSize
+        self.connectTimeout = connectTimeout
+        self.statementTimeout = statementTimeout
+        self.applicationName = applicationName
+    }
+}

@@ -1,0 +1,35 @@
+/// Why the database could not do what was asked. Every case means "nothing was stored": the HTTP layer answers
+/// 503 so that the provider sends the receipt again.
+public enum DatabaseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No connection could be made, or it was lost. The message is libpq's, with any password removed.
+    case unavailable(String)
+    /// A statement took longer than the configured bound; the connection was dropped.
+    case timedOut(seconds: Double)
+    /// The server refused a statement.
+    case statementFailed(sqlState: String, message: String)
+    /// A value could not be sent (PostgreSQL text cannot hold a NUL character).
+    case invalidParameter(String)
+    /// The gateway is shutting down and takes no more database work.
+    case shuttingDown
+
+    /// A message for the log or the terminal that says what to do.
+    public var description: String {
+        switch self {
+        case .unavailable(let message):
+            "PostgreSQL is unavailable: \(message). Check DATABASE_URL (or the PG* variables) and that the server is running."
+        case .timedOut(let seconds):
+            "a database statement took longer than \(seconds) s and was cancelled; check the server's load and locks."
+        case .statementFailed(let sqlState, let message):
+            "PostgreSQL refused a statement (SQLSTATE \(sqlState)): \(message)"
+        case .invalidParameter(let message):
+            "a value could not be sent to PostgreSQL: \(message)"
+        case .shuttingDown:
+            "the gateway is shutting down and takes no more database work"
+        }
+    }
+
+    /// SQLSTATE classes that mean the server or the connection went away, not that the statement was wrong.
+    static func isConnectionLoss(sqlState: String) -> Bool {
+        sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") || sqlState == "53300"
+    }
+}

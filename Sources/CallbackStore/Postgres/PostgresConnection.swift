@@ -1,0 +1,181 @@
+import CLibPQ
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One libpq connection. Its calls block, so it is used only from the thread of the ``DatabaseWorkers`` that owns
+/// it, never from Swift's cooperative pool.
+///
+/// Statements are sent asynchronously and awaited with `poll`, so a statement that outlives
+/// ``DatabaseConfiguration/statementTimeout`` is cancelled and the connection dropped instead of hanging.
+public final class PostgresConnection {
+    private var handle: OpaquePointer?
+    private var prepared: Set<String> = []
+    private let statementTimeout: Double
+    private let redactor: SecretRedactor
+
+    /// Whether the connection can no longer be used and must be replaced.
+    public private(set) var isBroken = false
+
+    /// Connects, waiting at most the configured connect timeout.
+    ///
+    /// - Throws: ``DatabaseError/unavailable(_:)`` with libpq's reason, passwords removed.
+    public init(configuration: DatabaseConfiguration) throws(DatabaseError) {
+        statementTimeout = configuration.statementTimeout
+        let settings = try ConnectionSettings(configuration: configuration)
+        redactor = settings.redactor
+        let connection = try settings.withKeywordsAndValues { keywords, values in
+            PQconnectdbParams(keywords, values, 1)
+        }
+        guard let connection, PQstatus(connection) == CONNECTION_OK else {
+            let reason = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
+            if let connection { PQfinish(connection) }
+            throw .unavailable(redactor.redact(reason.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        handle = connection
+    }
+
+    deinit { close() }
+
+    /// Closes the connection.
+    public func close() {
+        if let handle { PQfinish(handle) }
+        handle = nil
+        isBroken = true
+    }
+
+    /// Runs a prepared statement (preparing it on first use on this connection).
+    public func query(_ statement: PreparedStatement, _ parameters: [String?] = []) throws(DatabaseError) -> QueryResult {
+        let connection = try liveHandle()
+        if !prepared.contains(statement.name) {
+            let sent = PQsendPrepare(connection, statement.name, statement.sql, 0, nil)
+            _ = try finish(sent: sent, connection)
+            prepared.insert(statement.name)
+        }
+        let sent = try CStringArray.with(parameters) { values in
+            PQsendQueryPrepared(connection, statement.name, Int32(parameters.count), values, nil, nil, 0)
+        }
+        return try finish(sent: sent, connection)
+    }
+
+    /// Runs a single statement without parameters, such as `BEGIN` or a migration's DDL.
+    @discardableResult
+    public func execute(_ sql: String) throws(DatabaseError) -> QueryResult {
+        let connection = try liveHandle()
+        let sent = PQsendQueryParams(connection, sql, 0, nil, nil, nil, nil, 0)
+        return try finish(sent: sent, connection)
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () throws(DatabaseError) -> T) throws(DatabaseError) -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            if !isBroken { _ = try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Whether the connection still works, as far as can be told without a round trip. An idle connection has
+    /// nothing to read; if the socket is readable, the server has spoken unasked, which in practice means it
+    /// terminated the session (a restart, `pg_terminate_backend`, an idle timeout), so the connection is dropped
+    /// and the caller opens a fresh one instead of failing the next statement.
+    public func isUsable() -> Bool {
+        guard let handle, !isBroken else { return false }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        if poll(&descriptor, 1, 0) != 0 || PQstatus(handle) != CONNECTION_OK { close() }
+        return !isBroken
+    }
+
+    private func liveHandle() throws(DatabaseError) -> OpaquePointer {
+        guard let handle, !isBroken else { throw .unavailable("the connection was closed") }
+        return handle
+    }
+
+    /// Waits for the results of what was just sent and returns the last one, failing on any error.
+    private func finish(sent: Int32, _ connection: OpaquePointer) throws(DatabaseError) -> QueryResult {
+        guard sent == 1 else { throw connectionLost(connection) }
+        let deadline = Date().addingTimeInterval(statementTimeout)
+        var outcome: Result<QueryResult, DatabaseError>?
+        while true {
+            while PQisBusy(connection) == 1 {
+                try waitForInput(connection, deadline: deadline)
+            }
+            guard let result = PQgetResult(connection) else { break }
+            defer { PQclear(result) }
+            // Keep the first error: later results of a failed statement only repeat it.
+            if case .failure = outcome { continue }
+            outcome = read(result, connection)
+        }
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let error): throw error
+        case nil: throw connectionLost(connection)
+        }
+    }
+
+    private func waitForInput(_ connection: OpaquePointer, deadline: Date) throws(DatabaseError) {
+        let remaining = deadline.timeIntervalSinceNow
+        guard remaining > 0 else { throw timedOut(connection) }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, Double(Int32.max)).rounded(.up)))
+        if ready < 0 && errno != EINTR { throw connectionLost(connection) }
+        if ready == 0 { throw timedOut(connection) }
+        if PQconsumeInput(connection) == 0 { throw connectionLost(connection) }
+    }
+
+    private func read(_ result: OpaquePointer, _ connection: OpaquePointer) -> Result<QueryResult, DatabaseError> {
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return .success(Self.rows(of: result))
+        default:
+            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+                ?? String(cString: PQerrorMessage(connection))
+            if PQstatus(connection) != CONNECTION_OK || DatabaseError.isConnectionLoss(sqlState: sqlState) {
+                close()
+                return .failure(.unavailable(redactor.redact(message)))
+            }
+            return .failure(.statementFailed(sqlState: sqlState, message: message))
+        }
+    }
+
+    private static func rows(of result: OpaquePointer) -> QueryResult {
+        let columnCount = PQnfields(result)
+        let rowCount = PQntuples(result)
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            rows.append((0..<columnCount).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            })
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return QueryResult(columns: columns, rows: rows, affectedRows: affected)
+    }
+
+    private func connectionLost(_ connection: OpaquePointer) -> DatabaseError {
+        let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+        close()
+        return .unavailable(redactor.redact(message.isEmpty ? "the connection was lost" : message))
+    }
+
+    private func timedOut(_ connection: OpaquePointer) -> DatabaseError {
+        if let cancel = PQgetCancel(connection) {
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+            PQfreeCancel(cancel)
+        }
+        // The server may still be busy with the statement; a fresh connection is the only clean state.
+        close()
+        return .timedOut(seconds: statementTimeout)
+    }
+}

@@ -1,0 +1,19 @@
+import CallbackCore
+
+/// A receipt as it arrived, ready to be stored and applied.
+public struct IncomingReceipt: Sendable, Hashable {
+    /// The receipt and what it maps to.
+    public var mapped: MappedReceipt
+    /// The request body exactly as received (kept only in `callback_receipts`; it may hold phone numbers and email
+    /// addresses).
+    public var rawBody: String
+    /// The request's `Content-Type`, kept so the receipt can be parsed again the same way.
+    public var contentType: String?
+
+    /// Creates an incoming receipt.
+    public init(mapped: MappedReceipt, rawBody: String, contentType: String?) {
+        self.mapped = mapped
+        self.rawBody = rawBody
+        self.contentType = contentType
+    }
+}

@@ -1,0 +1,155 @@
+/// The statements that apply a receipt. Each is one round trip: the lookup, the rule-bound update, the history
+/// row, the complaint and the receipt row happen in one statement, so they commit or fail together, and the
+/// notification's row lock is what makes concurrent receipts (from any replica) apply one at a time.
+///
+/// Shared parameters (both statements):
+/// `$1` notification id, `$2` provider reference (looked up in `notifications.reference` when `$1` is NULL),
+/// `$3` mapped target (NULL when unmapped), `$4` status written from `sending`, `$5` from `pending` (NULL: no
+/// change), `$6` updated_by, `$7` sent_by, `$8` seconds until the next attempt if the receipt must wait,
+/// `$9` complaint feedback id, `$10` complaint type, `$11` complained at (Unix seconds).
+enum ReceiptStatements {
+    /// Stores a new receipt and applies it. Extra parameters: `$12` provider, `$13` raw body, `$14` content type,
+    /// `$15` raw status, `$16` detail code, `$17` provider timestamp (Unix seconds).
+    static let record = PreparedStatement(name: "receipt_record", sql: """
+        WITH key AS (
+            SELECT sha256(convert_to($12::text || E'\\n' || $13::text, 'UTF8')) AS dedupe_key
+        ),
+        seen AS (
+            SELECT 1 FROM callback_receipts r, key WHERE r.dedupe_key = key.dedupe_key
+        ),
+        \(lookup),
+        \(change(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
+        \(history),
+        \(complaint(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
+        decided AS (
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM seen) THEN 'duplicate' ELSE \(outcome(waiting: "'waiting'")) END AS outcome
+        ),
+        stored AS (
+            INSERT INTO callback_receipts (
+                provider, content_type, raw_body, provider_reference, notification_id, raw_status, detail_code,
+                mapped_target, outcome, status_written, attempts, next_attempt_at, provider_timestamp, dedupe_key,
+                history_version
+            )
+            SELECT $12::text, $14::text, $13::text, $2::text,
+                   COALESCE((SELECT id FROM found), $1::uuid), $15::text, $16::text,
+                   $3::text, d.outcome, (SELECT status FROM changed), 1,
+                   CASE WHEN d.outcome = 'waiting' THEN now() + make_interval(secs => $8::float8) END,
+                   to_timestamp($17::float8), key.dedupe_key, (SELECT version FROM changed)
+              FROM decided d, key
+             WHERE NOT EXISTS (SELECT 1 FROM seen)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING id, outcome
+        )
+        \(summary(outcome: "COALESCE((SELECT outcome FROM stored), 'duplicate')", receiptID: "(SELECT id FROM stored)"))
+        """)
+
+    /// Applies a stored receipt again (a `waiting` one, or one an operator re-drives) and records the new outcome
+    /// on its row. Extra parameters: `$12` receipt id, `$13` whether a receipt that still waits is given up
+    /// (`orphaned`).
+    static let retry = PreparedStatement(name: "receipt_retry", sql: """
+        WITH \(lookup),
+        \(change(guard: "")),
+        \(history),
+        \(complaint(guard: "")),
+        decided AS (
+            SELECT \(outcome(waiting: "CASE WHEN $13::boolean THEN 'orphaned' ELSE 'waiting' END")) AS outcome
+        ),
+        stored AS (
+            UPDATE callback_receipts r
+               SET outcome = d.outcome,
+                   mapped_target = $3::text,
+                   status_written = (SELECT status FROM changed),
+                   notification_id = COALESCE((SELECT id FROM found), $1::uuid, r.notification_id),
+                   history_version = (SELECT version FROM changed),
+                   attempts = r.attempts + 1,
+                   next_attempt_at = CASE WHEN d.outcome = 'waiting' THEN now() + make_interval(secs => $8::float8) END,
+                   updated_at = now()
+              FROM decided d
+             WHERE r.id = $12::bigint
+            RETURNING r.id, r.outcome
+        )
+        \(summary(outcome: "(SELECT outcome FROM stored)", receiptID: "(SELECT id FROM stored)"))
+        """)
+
+    /// The notification the receipt names: by id, or else by the provider's reference (newest first).
+    private static let lookup = """
+        found AS (
+            SELECT id, status FROM notifications WHERE id = $1::uuid
+            UNION ALL
+            (SELECT id, status FROM notifications
+              WHERE $1::uuid IS NULL AND reference = $2::text
+              ORDER BY created_at DESC LIMIT 1)
+            LIMIT 1
+        )
+        """
+
+    /// Rules 1-3 as the plan states them: only `sending` and `pending` rows change, and only to the status the
+    /// plan gives for that status. The row lock serialises concurrent receipts; a receipt that waited for the lock
+    /// re-checks the condition against the committed row.
+    private static func change(guard extra: String) -> String {
+        """
+        changed AS (
+            UPDATE notifications n
+               SET status = CASE n.status WHEN 'sending' THEN $4::text WHEN 'pending' THEN $5::text END,
+                   updated_at = now(),
+                   updated_by = $6::text,
+                   sent_by = COALESCE(n.sent_by, $7::text),
+                   version = n.version + 1
+              FROM found f
+             WHERE n.id = f.id \(extra)
+               AND ((n.status = 'sending' AND $4::text IS NOT NULL) OR (n.status = 'pending' AND $5::text IS NOT NULL))
+            RETURNING n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,
+                      n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version
+        )
+        """
+    }
+
+    private static let history = """
+        history AS (
+            INSERT INTO notification_history (
+                id, service_id, notification_type, key_type, status, reference, billable_units, character_count,
+                created_at, sent_at, sent_by, updated_at, updated_by, version
+            )
+            SELECT id, service_id, notification_type, key_type, status, reference, billable_units, character_count,
+                   created_at, sent_at, sent_by, updated_at, updated_by, version
+              FROM changed
+        )
+        """
+
+    private static func complaint(guard extra: String) -> String {
+        """
+        complained AS (
+            INSERT INTO complaints (notification_id, feedback_id, complaint_type, complained_at)
+            SELECT f.id, $9::text, $10::text, to_timestamp($11::float8)
+              FROM found f
+             WHERE $3::text = 'complaint' AND f.status <> 'created' \(extra)
+            ON CONFLICT (feedback_id) DO NOTHING
+        )
+        """
+    }
+
+    /// The outcome, classified from what the statement found and did, in the order of
+    /// ``CallbackCore/TransitionRules/decide(target:current:)``.
+    private static func outcome(waiting: String) -> String {
+        """
+        CASE
+            WHEN $3::text IS NULL THEN 'unmapped'
+            WHEN EXISTS (SELECT 1 FROM changed) THEN 'applied'
+            WHEN NOT EXISTS (SELECT 1 FROM found WHERE status <> 'created') THEN \(waiting)
+            WHEN $3::text = 'complaint' THEN 'complaint'
+            ELSE 'duplicate'
+        END
+        """
+    }
+
+    private static func summary(outcome: String, receiptID: String) -> String {
+        """
+        SELECT \(outcome) AS outcome,
+               (SELECT status FROM changed) AS status_written,
+               (SELECT version FROM changed) AS history_version,
+               COALESCE((SELECT id FROM found), $1::uuid) AS notification_id,
+               (SELECT extract(epoch FROM now() - sent_at) * 1000 FROM changed) AS elapsed_ms,
+               \(receiptID) AS receipt_id
+        """
+    }
+}

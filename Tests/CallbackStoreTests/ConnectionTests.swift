@@ -1,0 +1,97 @@
+import CallbackStore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("PostgreSQL connections")
+struct ConnectionTests {
+    @Test("a conninfo string works as well as a URI")
+    func conninfoString() async throws {
+        try await TestDatabase.with { database in
+            let components = try #require(URLComponents(string: database.url))
+            let conninfo = "host=\(components.host ?? "") port=\(components.port ?? 5432) user=\(components.user ?? "postgres") dbname=\(components.path.dropFirst())"
+            let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: conninfo, poolSize: 1))
+            let result = try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT current_database() AS name") }
+            await workers.shutdownAndWait()
+            #expect(result.value("name") == String(components.path.dropFirst()))
+        }
+    }
+
+    @Test("nothing listening: a clear error at once, without the password")
+    func refused() async throws {
+        let port = try FreePort.find()
+        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(
+            connectionString: "postgresql://gateway:s3cret-pw@127.0.0.1:\(port)/none", poolSize: 1, connectTimeout: 2))
+        let started = ContinuousClock.now
+        let error = await #expect(throws: DatabaseError.self) {
+            try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 1") }
+        }
+        await workers.shutdownAndWait()
+        #expect(ContinuousClock.now - started < .seconds(3))
+        let message = try #require(error).description
+        #expect(message.contains("127.0.0.1"))
+        #expect(message.contains("DATABASE_URL"))
+        #expect(!message.contains("s3cret-pw"))
+    }
+
+    @Test("a host that never answers fails within the connect timeout")
+    func blackHole() async throws {
+        // 10.255.255.1 is unroutable here: the SYN goes nowhere, so only the connect timeout ends the wait.
+        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(
+            connectionString: "postgresql://postgres@10.255.255.1:5432/none", poolSize: 1, connectTimeout: 1))
+        let started = ContinuousClock.now
+        await #expect(throws: DatabaseError.self) {
+            try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 1") }
+        }
+        await workers.shutdownAndWait()
+        #expect(ContinuousClock.now - started < .seconds(4))
+    }
+
+    @Test("a malformed DATABASE_URL is named as such")
+    func malformed() async throws {
+        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: "postgresql://host:notaport/db", poolSize: 1))
+        let error = await #expect(throws: DatabaseError.self) {
+            try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 1") }
+        }
+        await workers.shutdownAndWait()
+        #expect(try #require(error).description.contains("DATABASE_URL"))
+    }
+
+    @Test("a statement over the bound is cancelled, and the next one gets a fresh connection")
+    func statementTimeout() async throws {
+        try await TestDatabase.with { database in
+            let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1, statementTimeout: 1))
+            let started = ContinuousClock.now
+            await #expect(throws: DatabaseError.timedOut(seconds: 1)) {
+                try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT pg_sleep(30)") }
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+            let after = try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 42 AS answer") }
+            #expect(after.value("answer") == "42")
+            await workers.shutdownAndWait()
+        }
+    }
+
+    @Test("a server that drops the connection while it is idle is reconnected to without an error")
+    func reconnectsAfterTermination() async throws {
+        try await TestDatabase.with { database in
+            let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
+            let first = try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT pg_backend_pid() AS pid") }
+            let pid = try #require(first.value("pid"))
+            try await database.query("SELECT pg_terminate_backend($1::integer)", [pid])
+            try await Task.sleep(for: .milliseconds(200))
+            let second = try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT pg_backend_pid() AS pid") }
+            #expect(second.value("pid") != pid)
+            await workers.shutdownAndWait()
+        }
+    }
+
+    @Test("text with a NUL character is refused, not truncated")
+    func nulParameter() async throws {
+        try await TestDatabase.with { database in
+            await #expect(throws: DatabaseError.self) {
+                try await database.query("SELECT $1::text AS value", ["a\u{0}b"])
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import CallbackStore
+import Testing
+import TestSupport
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("migrating again applies nothing and records every version once")
+    func idempotent() async throws {
+        try await TestDatabase.with { database in
+            // The template was migrated already; a second run must find nothing to do.
+            let again = try await Migrator(workers: database.workers).migrate()
+            #expect(again.isEmpty)
+            let versions = try await Migrator(workers: database.workers).appliedVersions()
+            #expect(versions == Schema.migrations.map(\.version))
+            let tables = try await database.query("""
+                SELECT string_agg(table_name, ',' ORDER BY table_name) AS names FROM information_schema.tables
+                 WHERE table_schema = 'public'
+                """)
+            #expect(tables.value("names") == "callback_receipts,complaints,notification_history,notifications,schema_migrations")
+        }
+    }
+
+    @Test("replicas migrating at once all succeed and the schema is migrated once")
+    func concurrentReplicas() async throws {
+        try await TestDatabase.with { database in
+            try await database.query("DROP TABLE notifications, notification_history, callback_receipts, complaints, schema_migrations")
+            let runs = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await Migrator(workers: database.workers).migrate().count }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(runs.sorted() == [0, 0, 0, Schema.migrations.count])
+            let recorded = try await database.query("SELECT count(*) AS n FROM schema_migrations")
+            #expect(recorded.value("n") == String(Schema.migrations.count))
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import CallbackCore
+import CallbackStore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Waiting receipts")
+struct RetryTests {
+    /// Interprets stored receipts the way the factory built them: the body carries the status to apply.
+    static let interpret: @Sendable (StoredReceipt) -> MappedReceipt? = { stored in
+        let fields = Dictionary(stored.rawBody.split(separator: "&").map { pair -> (String, String) in
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }, uniquingKeysWith: { first, _ in first })
+        guard let reference = fields["reference"].flatMap(UUID.init(uuidString:)), let target = fields["target"] else { return nil }
+        let receipt = ProviderReceipt(provider: .firetext, lookup: .id(reference), rawStatus: fields["status"] ?? "")
+        return MappedReceipt(receipt: receipt, mapping: MappingResult(target: MappingTarget(rawValue: target)))
+    }
+
+    static func receipt(_ id: UUID, _ target: MappingTarget, status: String = "0") -> IncomingReceipt {
+        ReceiptFactory.incoming(for: .id(id), rawStatus: status, target: target,
+                                body: "status=\(status)&target=\(target.rawValue)&reference=\(id)&n=\(UUID())")
+    }
+
+    static func makeDue(_ database: TestDatabase) async throws {
+        try await database.query("UPDATE callback_receipts SET next_attempt_at = now() - interval '1 second' WHERE outcome = 'waiting'")
+    }
+
+    @Test("a receipt before its notification waits, then applies once the notification is sending")
+    func appliesOnceSending() async throws {
+        try await TestDatabase.with { database in
+            let id = UUID()
+            let first = try await database.store.record(Self.receipt(id, .delivered))
+            #expect(first.outcome == .waiting)
+            let due = try await database.query("SELECT extract(epoch FROM next_attempt_at - received_at) AS delay FROM callback_receipts")
+            #expect(due.value("delay").flatMap { Double($0) }.map { abs($0 - 1) < 0.5 } == true)
+
+            // Not due yet: nothing is taken.
+            #expect(try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret).isEmpty)
+
+            try await database.insertNotification(id: id, status: .sending)
+            try await Self.makeDue(database)
+            let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
+            #expect(retried.map(\.result.outcome) == [.applied])
+            #expect(try await database.notification(id)?.status == .delivered)
+            #expect(try await database.receiptOutcomes(id) == ["applied"])
+            let row = try await database.query("SELECT attempts, next_attempt_at IS NULL AS done, history_version FROM callback_receipts")
+            #expect(row.value("attempts") == "2")
+            #expect(row.value("done") == "t")
+            #expect(row.value("history_version") == "2")
+        }
+    }
+
+    @Test("a receipt for a created notification waits until it is sending")
+    func createdWaits() async throws {
+        try await TestDatabase.with { database in
+            let id = try await database.insertNotification(status: .created)
+            #expect(try await database.store.record(Self.receipt(id, .delivered)).outcome == .waiting)
+            try await Self.makeDue(database)
+            let stillWaiting = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
+            #expect(stillWaiting.map(\.result.outcome) == [.waiting])
+            #expect(try await database.notification(id)?.status == .created)
+            let backoff = try await database.query("SELECT attempts, extract(epoch FROM next_attempt_at - now()) AS wait FROM callback_receipts")
+            #expect(backoff.value("attempts") == "2")
+            #expect(backoff.value("wait").flatMap { Double($0) }.map { $0 > 1 && $0 <= 2.1 } == true)
+
+            try await database.query("UPDATE notifications SET status = 'sending' WHERE id = $1::uuid", [id.uuidString])
+            try await Self.makeDue(database)
+            let applied = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
+            #expect(applied.map(\.result.outcome) == [.applied])
+            #expect(try await database.notification(id)?.status == .delivered)
+        }
+    }
+
+    @Test("a receipt whose notification never appears is orphaned after the retry period")
+    func orphaned() async throws {
+        try await TestDatabase.with { database in
+            let id = UUID()
+            _ = try await database.store.record(Self.receipt(id, .delivered))
+            try await database.query("UPDATE callback_receipts SET received_at = now() - interval '31 minutes', next_attempt_at = now() - interval '1 second'")
+            let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
+            #expect(retried.map(\.result.outcome) == [.orphaned])
+            let row = try await database.query("SELECT outcome, next_attempt_at IS NULL AS done FROM callback_receipts")
+            #expect(row.value("outcome") == "orphaned")
+            #expect(row.value("done") == "t")
+            // Orphaned receipts are not taken again.
+            #expect(try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret).isEmpty)
+        }
+    }
+
+    @Test("two waiting receipts for one notification apply in arrival order")
+    func arrivalOrder() async throws {
+        try await TestDatabase.with { database in
+            let id = UUID()
+            _ = try await database.store.record(Self.receipt(id, .pending, status: "2"))
+            _ = try await database.store.record(Self.receipt(id, .failure, status: "1"))
+            try await database.insertNotification(id: id, status: .sending)
+            // The later receipt is due first: order of arrival must still win.
+            try await database.query("UPDATE callback_receipts SET next_attempt_at = now() - interval '1 hour' - id * interval '1 second'")
+            let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
+            #expect(retried.map(\.result.outcome) == [.applied, .applied])
+            #expect(try await database.notification(id)?.status == .temporaryFailure)
+        }
+    }
+
+    @Test("retriers on several replicas take each due receipt once")
+    func replicasShareTheWork() async throws {
+        try await TestDatabase.with(poolSize: 6) { database in
+            var ids: [UUID] = []
+            for _ in 0..<60 {
+                let id = UUID()
+                ids.append(id)
+                _ = try await database.store.record(Self.receipt(id, .delivered))
+            }
+            for id in ids { try await database.insertNotification(id: id, status: .sending) }
+            try await Self.makeDue(database)
+            let stores = (0..<3).map { _ in PostgresReceiptStore(workers: database.workers) }
+            let taken = try await withThrowingTaskGroup(of: [RetriedReceipt].self) { group in
+                for store in stores {
+                    group.addTask {
+                        var all: [RetriedReceipt] = []
+                        while true {
+                            let batch = try await store.retryWaiting(limit: 7, schedule: .standard, interpret: Self.interpret)
+                            if batch.isEmpty { return all }
+                            all += batch
+                        }
+                    }
+                }
+                return try await group.reduce(into: [RetriedReceipt]()) { $0 += $1 }
+            }
+            #expect(taken.count == 60)
+            #expect(Set(taken.map(\.stored.id)).count == 60)
+            #expect(taken.allSatisfy { $0.result.outcome == .applied })
+            let history = try await database.query("SELECT count(*) AS n FROM notification_history WHERE version = 2")
+            #expect(history.value("n") == "60")
+        }
+    }
+}

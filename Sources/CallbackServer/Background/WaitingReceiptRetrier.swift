@@ -1,0 +1,55 @@
+import CallbackCore
+import CallbackStore
+import Logging
+import ServiceLifecycle
+
+/// The background service that applies `waiting` receipts again with back-off until their notification is in
+/// flight, and orphans them once the schedule gives up.
+///
+/// Every replica runs one; the store hands each due receipt to exactly one of them.
+public struct WaitingReceiptRetrier: Service {
+    private let store: any ReceiptStore
+    private let interpreter: ReceiptInterpreter
+    private let configuration: GatewayConfiguration
+    private let logger: Logger
+    private let receiptLog = ReceiptLog()
+
+    /// Creates the retrier.
+    public init(store: any ReceiptStore, interpreter: ReceiptInterpreter, configuration: GatewayConfiguration, logger: Logger) {
+        self.store = store
+        self.interpreter = interpreter
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Polls until the service group shuts down. A database outage is logged and waited out.
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                _ = try await drainDue()
+            } catch {
+                logger.warning("could not retry waiting receipts; will try again", metadata: ["error": "\(error)"])
+            }
+            let interval = Duration.milliseconds(Int(configuration.retryPollInterval * 1000))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    /// Retries every receipt that is due now, batch after batch, and returns what each retry did.
+    public func drainDue() async throws(DatabaseError) -> [RetriedReceipt] {
+        var all: [RetriedReceipt] = []
+        while true {
+            let batch = try await store.retryWaiting(
+                limit: configuration.retryBatchSize,
+                schedule: configuration.retrySchedule,
+                interpret: { [interpreter] stored in
+                    guard case .receipt(let mapped)? = try? interpreter.interpret(stored.payload, from: stored.provider) else { return nil }
+                    return mapped
+                }
+            )
+            for retried in batch { receiptLog.retried(retried, logger: logger) }
+            all += batch
+            if batch.count < configuration.retryBatchSize { return all }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import CallbackCore
+
+/// How the HTTP side of the gateway behaves. Database settings live in `DatabaseConfiguration`.
+public struct GatewayConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String
+    /// The port to listen on.
+    public var port: Int
+    /// The largest request body accepted; larger ones get 413 without being read in full.
+    public var maxBodyBytes: Int
+    /// How often the background retrier looks for `waiting` receipts that are due, in seconds.
+    public var retryPollInterval: Double
+    /// How many due receipts the retrier takes per transaction.
+    public var retryBatchSize: Int
+    /// When `waiting` receipts are retried and given up.
+    public var retrySchedule: RetrySchedule
+
+    /// Creates a configuration; the defaults are those of the documentation.
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 6011,
+        maxBodyBytes: Int = 64 * 1024,
+        retryPollInterval: Double = 1,
+        retryBatchSize: Int = 200,
+        retrySchedule: RetrySchedule = .standard
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.retryPollInterval = retryPollInterval
+        self.retryBatchSize = retryBatchSize
+        self.retrySchedule = retrySchedule
+    }
+}

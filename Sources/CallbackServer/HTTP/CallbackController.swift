@@ -1,0 +1,79 @@
+import CallbackCore
+import CallbackStore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Logging
+
+/// The provider routes: read the request, map it, store and apply it, answer.
+///
+/// The paths are those GOV.UK Notify gave its providers, so existing provider configuration works unchanged.
+struct CallbackController<Context: RequestContext> {
+    let store: any ReceiptStore
+    let interpreter: ReceiptInterpreter
+    let maxBodyBytes: Int
+    let receiptLog: ReceiptLog
+
+    /// The route of each provider.
+    static var routes: [(path: RouterPath, provider: Provider)] {
+        [
+            ("/notifications/sms/firetext", .firetext),
+            ("/notifications/sms/mmg", .mmg),
+            ("/notifications/email/ses", .ses),
+        ]
+    }
+
+    func addRoutes(to router: Router<Context>) {
+        for route in Self.routes {
+            router.post(route.path) { request, context in
+                try await receive(request, context: context, from: route.provider)
+            }
+        }
+    }
+
+    private func receive(_ request: Request, context: Context, from provider: Provider) async throws -> Response {
+        guard let adapter = interpreter.adapter(for: provider) else { throw HTTPError(.notFound) }
+        let contentType = request.headers[.contentType]
+        let payloadType = CallbackPayload(body: [], contentType: contentType).mediaType
+        if let payloadType, !adapter.acceptedMediaTypes.contains(payloadType) {
+            let accepted = adapter.acceptedMediaTypes.sorted().joined(separator: " or ")
+            return ResultEnvelope.error(.unsupportedMediaType, [
+                "\(provider.displayName) callback failed: Content-Type \(payloadType) is not accepted; send \(accepted)",
+            ])
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
+            throw NIOTooManyBytesError(maxBytes: maxBodyBytes)
+        }
+        let body = try await request.body.collect(upTo: maxBodyBytes)
+        let payload = CallbackPayload(
+            body: Array(body.readableBytesView),
+            contentType: contentType,
+            headers: Self.relevantHeaders(of: request)
+        )
+        let interpretation: ReceiptInterpreter.Interpretation
+        do {
+            interpretation = try interpreter.interpret(payload, from: provider)
+        } catch {
+            receiptLog.rejected(error, logger: context.logger)
+            return ResultEnvelope.error(.badRequest, error.problems)
+        }
+        switch interpretation {
+        case .receipt(let mapped):
+            let incoming = IncomingReceipt(mapped: mapped, rawBody: String(decoding: payload.body, as: UTF8.self), contentType: contentType)
+            let recorded = try await store.record(incoming)
+            receiptLog.recorded(mapped, recorded, logger: context.logger)
+            return ResultEnvelope.success(outcome: recorded.outcome.rawValue, status: recorded.statusWritten?.rawValue)
+        case .subscriptionConfirmation(let message):
+            receiptLog.subscriptionConfirmation(message, logger: context.logger)
+            return ResultEnvelope.success(outcome: "subscription-confirmation-received")
+        case .unsubscribeConfirmation(let message):
+            receiptLog.unsubscribeConfirmation(message, logger: context.logger)
+            return ResultEnvelope.success(outcome: "unsubscribe-confirmation-received")
+        }
+    }
+
+    private static func relevantHeaders(of request: Request) -> [String: String] {
+        guard let name = HTTPField.Name("x-amz-sns-message-type"), let value = request.headers[name] else { return [:] }
+        return ["x-amz-sns-message-type": value]
+    }
+}

@@ -1,0 +1,67 @@
+import CallbackCore
+import CallbackServer
+import CallbackStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+import TestSupport
+
+/// The gateway's router on a test database, with its logs captured.
+struct Harness {
+    let database: TestDatabase
+    let logs = CapturedLogs()
+    let configuration: GatewayConfiguration
+    let interpreter: ReceiptInterpreter
+
+    init(database: TestDatabase, configuration: GatewayConfiguration = GatewayConfiguration(), mappings: MappingTable? = nil) throws {
+        self.database = database
+        self.configuration = configuration
+        self.interpreter = ReceiptInterpreter(mappings: try mappings ?? DefaultMappings.table(), adapters: ReceiptInterpreter.standardAdapters)
+    }
+
+    /// Runs `body` with a client of the router.
+    func test<T>(store: (any ReceiptStore)? = nil, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let router = buildRouter(configuration: configuration, store: store ?? database.store, interpreter: interpreter)
+        let app = Application(router: router, logger: logs.logger())
+        return try await app.test(.router, body)
+    }
+
+    /// The background retrier, to drain due receipts on demand.
+    var retrier: WaitingReceiptRetrier {
+        WaitingReceiptRetrier(store: database.store, interpreter: interpreter, configuration: configuration, logger: logs.logger())
+    }
+}
+
+/// A decoded `{"result": ...}` answer.
+struct Answer: Decodable, Equatable {
+    var result: String
+    var outcome: String?
+    var status: String?
+    var message: [String]?
+}
+
+extension TestClientProtocol {
+    /// Posts a body to a route and returns the status and decoded answer.
+    func post(_ path: String, _ body: String, contentType: String?, headers extra: HTTPFields = [:]) async throws -> (HTTPResponse.Status, Answer?) {
+        var headers = extra
+        if let contentType { headers[.contentType] = contentType }
+        return try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            (response.status, try? JSONDecoder().decode(Answer.self, from: Data(response.body.readableBytesView)))
+        }
+    }
+
+    func firetext(_ body: String) async throws -> (HTTPResponse.Status, Answer?) {
+        try await post("/notifications/sms/firetext", body, contentType: Bodies.firetextType)
+    }
+
+    func mmg(_ body: String) async throws -> (HTTPResponse.Status, Answer?) {
+        try await post("/notifications/sms/mmg", body, contentType: Bodies.mmgType)
+    }
+
+    func ses(_ body: String) async throws -> (HTTPResponse.Status, Answer?) {
+        try await post("/notifications/email/ses", body, contentType: Bodies.snsType, headers: [HTTPField.Name("x-amz-sns-message-type")!: "Notification"])
+    }
+}

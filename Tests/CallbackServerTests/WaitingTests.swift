@@ -1,0 +1,72 @@
+import CallbackCore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Waiting receipts through the gateway")
+struct WaitingTests {
+    static func makeDue(_ database: TestDatabase) async throws {
+        try await database.query("UPDATE callback_receipts SET next_attempt_at = now() - interval '1 second' WHERE outcome = 'waiting'")
+    }
+
+    @Test("a receipt before its notification: waiting, then applied by the retrier once it is sending")
+    func notificationAppearsLater() async throws {
+        try await TestDatabase.with { database in
+            let harness = try Harness(database: database)
+            let id = UUID()
+            let (status, answer) = try await harness.test { client in try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "0")) }
+            #expect(status == .ok)
+            #expect(answer == Answer(result: "success", outcome: "waiting"))
+            try await database.insertNotification(id: id, status: .sending)
+            try await Self.makeDue(database)
+            let retried = try await harness.retrier.drainDue()
+            #expect(retried.map(\.result.outcome) == [.applied])
+            #expect(try await database.notification(id)?.status == .delivered)
+            #expect(try await database.notification(id)?.updatedBy == "callback:firetext")
+        }
+    }
+
+    @Test("an SES receipt waits for its reference, then applies")
+    func sesByReferenceLater() async throws {
+        try await TestDatabase.with { database in
+            let harness = try Harness(database: database)
+            let (_, answer) = try await harness.test { client in try await client.ses(Bodies.ses("Bounce", messageID: "late-ref", bounceType: "Transient")) }
+            #expect(answer?.outcome == "waiting")
+            let id = try await database.insertNotification(status: .sending, type: "email", reference: "late-ref")
+            try await Self.makeDue(database)
+            #expect(try await harness.retrier.drainDue().map(\.result.outcome) == [.applied])
+            #expect(try await database.notification(id)?.status == .temporaryFailure)
+            #expect(try await database.receiptOutcomes(id) == ["applied"])
+        }
+    }
+
+    @Test("a receipt for a created notification waits until it is sending")
+    func createdWaits() async throws {
+        try await TestDatabase.with { database in
+            let harness = try Harness(database: database)
+            let id = try await database.insertNotification(status: .created)
+            let (_, answer) = try await harness.test { client in try await client.mmg(Bodies.mmg(cid: id.uuidString, status: "3")) }
+            #expect(answer?.outcome == "waiting")
+            try await Self.makeDue(database)
+            #expect(try await harness.retrier.drainDue().map(\.result.outcome) == [.waiting])
+            #expect(try await database.notification(id)?.status == .created)
+            try await database.query("UPDATE notifications SET status = 'sending' WHERE id = $1::uuid", [id.uuidString])
+            try await Self.makeDue(database)
+            #expect(try await harness.retrier.drainDue().map(\.result.outcome) == [.applied])
+            #expect(try await database.notification(id)?.status == .delivered)
+        }
+    }
+
+    @Test("a receipt whose notification never appears becomes orphaned, and is logged")
+    func orphaned() async throws {
+        try await TestDatabase.with { database in
+            let harness = try Harness(database: database)
+            let id = UUID()
+            _ = try await harness.test { client in try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "0")) }
+            try await database.query("UPDATE callback_receipts SET received_at = now() - interval '30 minutes 1 second', next_attempt_at = now()")
+            #expect(try await harness.retrier.drainDue().map(\.result.outcome) == [.orphaned])
+            #expect(try await database.receiptOutcomes(id) == ["orphaned"])
+            #expect(harness.logs.all.contains { $0.level == .warning && $0.message.contains("orphaned") })
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `callback-gateway` command: the service and the tools that go with it.
+@main
+struct CallbackGateway: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callback-gateway",
+        abstract: "Receives delivery receipts from SMS and email providers and applies them to notifications.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, MappingsCommand.self],
+        defaultSubcommand: nil
+    )
+}

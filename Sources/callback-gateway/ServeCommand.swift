@@ -1,0 +1,130 @@
+import ArgumentParser
+import CallbackCore
+import CallbackServer
+import CallbackStore
+import Foundation
+import Logging
+
+/// `callback-gateway serve`: run the gateway.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway: receive provider callbacks over HTTP and apply them."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Address to listen on. Env: HOST. Default 0.0.0.0.", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Port to listen on. Env: PORT. Default 6011.", valueName: "port"))
+    var port: String?
+
+    @Option(help: ArgumentHelp("Mapping file replacing the default table. Env: CALLBACK_MAPPINGS.", valueName: "file"))
+    var mappings: String?
+
+    @Option(name: .customLong("max-body-bytes"), help: ArgumentHelp("Largest request body accepted. Env: MAX_BODY_BYTES. Default 65536.", valueName: "bytes"))
+    var maxBodyBytes: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env: LOG_LEVEL. Default info.", valueName: "level"))
+    var logLevel: String?
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. Env: LOG_FORMAT. Default text.", valueName: "format"))
+    var logFormat: String?
+
+    @Flag(name: .customLong("no-migrate"), help: "Do not migrate the schema on start. Env: SKIP_MIGRATIONS=1.")
+    var noMigrate = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings: ServeSettings
+        do {
+            settings = try ServeSettings(command: self, environment: environment)
+        } catch {
+            Failure.report("\(error)")
+            throw Failure.configuration
+        }
+        let format = settings.logFormat
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in GatewayLogHandler(label: label, format: format, level: level) }
+        let logger = Logger(label: "callback-gateway")
+
+        let workers = DatabaseWorkers(configuration: settings.database)
+        defer { workers.shutdown() }
+        if settings.migrate {
+            do {
+                let applied = try await Migrator(workers: workers).migrate()
+                logger.info("schema ready", metadata: ["migrations_applied": .stringConvertible(applied.count)])
+            } catch {
+                logger.critical("cannot start: migration failed", metadata: ["error": "\(error)"])
+                Failure.report("cannot start: migration failed: \(error)")
+                throw Failure.runtime
+            }
+        }
+        logger.info("callback-gateway listening", metadata: [
+            "host": .string(settings.gateway.host),
+            "port": .stringConvertible(settings.gateway.port),
+            "mappings": .string(settings.mappingsSource),
+            "pool_size": .stringConvertible(settings.database.poolSize),
+        ])
+        let store = PostgresReceiptStore(workers: workers, schedule: settings.gateway.retrySchedule)
+        let app = buildApplication(
+            configuration: settings.gateway,
+            store: store,
+            interpreter: ReceiptInterpreter(mappings: settings.mappings, adapters: ReceiptInterpreter.standardAdapters),
+            logger: logger
+        )
+        do {
+            try await app.runService()
+        } catch {
+            logger.critical("the gateway stopped", metadata: ["error": "\(error)"])
+            Failure.report("the gateway stopped: \(error)")
+            throw Failure.runtime
+        }
+        logger.info("callback-gateway stopped")
+    }
+}
+
+/// Everything `serve` runs with, resolved from flags and environment and validated before anything starts.
+struct ServeSettings {
+    let database: DatabaseConfiguration
+    let gateway: GatewayConfiguration
+    let mappings: MappingTable
+    let mappingsSource: String
+    let logLevel: Logger.Level
+    let logFormat: LogFormat
+    let migrate: Bool
+
+    init(command: ServeCommand, environment: [String: String]) throws {
+        func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
+            Setting(flag: flag, variable: variable, flagValue: value, environment: environment)
+        }
+        database = try command.database.resolve(environment)
+        let host = setting("--host", "HOST", command.host).text(default: "0.0.0.0") ?? "0.0.0.0"
+        if host.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ConfigurationError("HOST is empty; give an address to listen on, such as 0.0.0.0 or 127.0.0.1 (set with --host or HOST)")
+        }
+        gateway = GatewayConfiguration(
+            host: host,
+            port: try setting("--port", "PORT", command.port).integer(default: 6011, in: 1...65535, meaning: "a port"),
+            maxBodyBytes: try setting("--max-body-bytes", "MAX_BODY_BYTES", command.maxBodyBytes)
+                .integer(default: 64 * 1024, in: 1024...(16 * 1024 * 1024), meaning: "a size in bytes")
+        )
+        let mappingsPath = setting("--mappings", "CALLBACK_MAPPINGS", command.mappings).text(default: nil)
+        mappings = try MappingsLoader.load(path: mappingsPath)
+        mappingsSource = mappingsPath ?? "default"
+        logLevel = try setting("--log-level", "LOG_LEVEL", command.logLevel).choice(
+            default: .info,
+            Dictionary(uniqueKeysWithValues: Logger.Level.allCases.map { ("\($0)", $0) })
+        )
+        logFormat = try setting("--log-format", "LOG_FORMAT", command.logFormat).choice(
+            default: .text,
+            Dictionary(uniqueKeysWithValues: LogFormat.allCases.map { ($0.rawValue, $0) })
+        )
+        let skip = try setting("--no-migrate", "SKIP_MIGRATIONS", command.noMigrate ? "1" : nil).choice(
+            default: false,
+            ["1": true, "true": true, "yes": true, "0": false, "false": false, "no": false]
+        )
+        migrate = !skip
+    }
+}

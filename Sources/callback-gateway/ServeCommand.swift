@@ -57,11 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.info("schema ready", metadata: ["migrations_applied": .stringConvertible(applied.count)])
             } catch {
                 logger.critical("cannot start: migration failed", metadata: ["error": "\(error)"])
-                Failure.report("cannot start: migration failed: \(error)")
                 throw Failure.runtime
             }
         }
-        logger.info("callback-gateway listening", metadata: [
+        logger.info("callback-gateway starting", metadata: [
             "host": .string(settings.gateway.host),
             "port": .stringConvertible(settings.gateway.port),
             "mappings": .string(settings.mappingsSource),
@@ -78,7 +77,6 @@ struct ServeCommand: AsyncParsableCommand {
             try await app.runService()
         } catch {
             logger.critical("the gateway stopped", metadata: ["error": "\(error)"])
-            Failure.report("the gateway stopped: \(error)")
             throw Failure.runtime
         }
         logger.info("callback-gateway stopped")

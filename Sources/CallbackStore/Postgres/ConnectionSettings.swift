@@ -17,7 +17,8 @@ struct ConnectionSettings {
         }
         // Keep a dead peer from holding a connection for the kernel's default of two hours.
         pairs.append(("keepalives_idle", "30"))
-        pairs.append(("options", "-c TimeZone=UTC"))
+        // NOTICEs ("relation already exists, skipping") are noise for an operator; warnings still reach the log.
+        pairs.append(("options", "-c TimeZone=UTC -c client_min_messages=warning"))
         pairs.append(("dbname", configuration.connectionString))
         keywords = pairs.map(\.0)
         values = pairs.map(\.1)

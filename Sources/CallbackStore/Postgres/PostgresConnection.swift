@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -36,6 +37,12 @@ public final class PostgresConnection {
             if let connection { PQfinish(connection) }
             throw .unavailable(redactor.redact(reason.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
+        // libpq prints server notices to stderr by default; they belong in the gateway's own log.
+        PQsetNoticeProcessor(connection, { _, message in
+            guard let message else { return }
+            let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+            Logger(label: "callback-gateway.postgres").notice("PostgreSQL: \(text)")
+        }, nil)
         handle = connection
     }
 

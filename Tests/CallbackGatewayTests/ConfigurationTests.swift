@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("callback-gateway configuration")
+struct ConfigurationTests {
+    @Test("a bad setting stops start-up with a message naming it and exit 78", arguments: [
+        (["PORT": "abc"], "PORT is \"abc\", which is not a port; give a whole number from 1 to 65535 (set with --port or PORT)"),
+        (["PORT": "70000"], "PORT is \"70000\""),
+        (["MAX_BODY_BYTES": "-5"], "MAX_BODY_BYTES is \"-5\", which is not a size in bytes"),
+        (["LOG_LEVEL": "loud"], "LOG_LEVEL is \"loud\"; use one of critical, debug, error, info, notice, trace, warning"),
+        (["LOG_FORMAT": "xml"], "LOG_FORMAT is \"xml\"; use one of json, text"),
+        (["DATABASE_POOL_SIZE": "0"], "DATABASE_POOL_SIZE is \"0\""),
+        (["HOST": " "], "HOST is empty"),
+    ])
+    func badSetting(environment: [String: String], message: String) async throws {
+        let output = try await Gateway.run(["serve"], environment: environment)
+        #expect(output.status == 78)
+        #expect(output.standardError.contains(message))
+    }
+
+    @Test("a flag wins over its environment variable")
+    func flagWins() async throws {
+        let output = try await Gateway.run(["serve", "--port", "nope"], environment: ["PORT": "6011"])
+        #expect(output.status == 78)
+        #expect(output.standardError.contains("--port is \"nope\""))
+    }
+
+    @Test("migrate with an unreachable database fails within seconds and says what to check")
+    func deadDatabase() async throws {
+        let port = try FreePort.find()
+        let started = ContinuousClock.now
+        let output = try await Gateway.run(["migrate"], environment: ["DATABASE_URL": "postgresql://gateway:hunter2@127.0.0.1:\(port)/db"])
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(output.status == 1)
+        #expect(output.standardError.contains("DATABASE_URL"))
+        #expect(!output.standardError.contains("hunter2"))
+    }
+
+    @Test("migrate takes libpq's PG* variables when DATABASE_URL is unset")
+    func pgVariables() async throws {
+        try await TestDatabase.with { database in
+            let components = try #require(URLComponents(string: database.url))
+            let output = try await Gateway.run(["migrate"], environment: [
+                "PGHOST": components.host ?? "", "PGPORT": String(components.port ?? 5432),
+                "PGUSER": components.user ?? "postgres", "PGDATABASE": String(components.path.dropFirst()),
+            ])
+            #expect(output.status == 0)
+            #expect(output.standardOutput.contains("schema is up to date"))
+        }
+    }
+
+    @Test("migrate creates the schema on an empty database, then finds nothing to do")
+    func migrateTwice() async throws {
+        try await TestDatabase.with { database in
+            try await database.query("DROP TABLE notifications, notification_history, callback_receipts, complaints, schema_migrations")
+            let first = try await Gateway.run(["migrate", "--database-url", database.url], environment: [:])
+            #expect(first.status == 0)
+            #expect(first.standardOutput.contains("applied migration 1: notifications and their history"))
+            #expect(first.standardOutput.contains("applied migration 2: callback receipts and complaints"))
+            let second = try await Gateway.run(["migrate", "--database-url", database.url], environment: [:])
+            #expect(second.standardOutput == "schema is up to date\n")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("callback-gateway serve")
+struct ServeTests {
+    @Test("serves receipts, retries waiting ones in the background, logs JSON lines without personal data")
+    func endToEnd() async throws {
+        try await TestDatabase.with { database in
+            let server = try await RunningGateway.start(database: database, environment: ["LOG_FORMAT": "json"])
+            defer { server.stop() }
+            let id = UUID()
+            let (status, body) = try await server.post("/notifications/sms/firetext", "mobile=447700900123&status=0&reference=\(id)")
+            #expect(status == 200)
+            #expect(body == #"{"outcome":"waiting","result":"success"}"#)
+
+            try await database.insertNotification(id: id, status: .sending)
+            var applied = false
+            for _ in 0..<50 where !applied {
+                try await Task.sleep(for: .milliseconds(100))
+                applied = try await database.notification(id)?.status == .delivered
+            }
+            #expect(applied, "the background retrier applied the waiting receipt")
+
+            server.process.signal(SIGTERM)
+            #expect(await server.process.exit() == 0)
+            let lines = server.process.standardError.split(separator: "\n")
+            #expect(lines.count >= 3)
+            for line in lines {
+                let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+                #expect(object?["level"] != nil && object?["message"] != nil, "not a JSON log line: \(line)")
+            }
+            #expect(!server.process.standardError.contains("447700900123"))
+            #expect(lines.contains { $0.contains(#""notification_id":"\#(id.uuidString.lowercased())""#) && $0.contains(#""outcome":"waiting""#) })
+        }
+    }
+
+    @Test("SIGTERM lets a request in flight finish, then exits 0")
+    func gracefulShutdown() async throws {
+        try await TestDatabase.with(poolSize: 1) { database in
+            let id = try await database.insertNotification(status: .sending)
+            let server = try await RunningGateway.start(database: database)
+            defer { server.stop() }
+            // Hold the notification's row lock so that the receipt is still in flight when SIGTERM arrives.
+            try await database.query("BEGIN")
+            try await database.query("SELECT id FROM notifications WHERE id = $1::uuid FOR UPDATE", [id.uuidString])
+            async let answer = server.post("/notifications/sms/firetext", "status=0&reference=\(id)")
+            try await Task.sleep(for: .milliseconds(500))
+            server.process.signal(SIGTERM)
+            try await Task.sleep(for: .milliseconds(500))
+            try await database.query("COMMIT")
+            let (status, body) = try await answer
+            #expect(status == 200)
+            #expect(body.contains(#""status":"delivered""#))
+            #expect(await server.process.exit() == 0)
+            #expect(try await database.notification(id)?.status == .delivered)
+        }
+    }
+}
+
+/// A gateway process on a free port, on a test database.
+struct RunningGateway {
+    let process: RunningProcess
+    let port: Int
+
+    static func start(database: TestDatabase, environment: [String: String] = [:]) async throws -> RunningGateway {
+        let port = try FreePort.find()
+        var env = environment
+        env["DATABASE_URL"] = database.url
+        env["PORT"] = String(port)
+        env["HOST"] = "127.0.0.1"
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let process = try Command.start(try Gateway.executable, ["serve"], environment: env)
+        let gateway = RunningGateway(process: process, port: port)
+        for _ in 0..<100 {
+            if (try? await gateway.get("/_status"))?.0 == 200 { return gateway }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.signal(SIGKILL)
+        throw TestSetupError("the gateway did not answer /_status within 10 s: \(process.standardError)")
+    }
+
+    func stop() { process.signal(SIGKILL) }
+
+    func get(_ path: String) async throws -> (Int, String) {
+        try await send(URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!))
+    }
+
+    func post(_ path: String, _ body: String, contentType: String = "application/x-www-form-urlencoded") async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        return try await send(request)
+    }
+
+    private func send(_ request: URLRequest) async throws -> (Int, String) {
+        var request = request
+        request.timeoutInterval = 10
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -11,16 +11,21 @@ import ServiceLifecycle
 ///   - store: where receipts are stored and applied.
 ///   - interpreter: the adapters and the mapping table in force.
 ///   - logger: the application's logger.
+///   - metrics: where counters and timers go (StatsD, or nowhere).
 ///   - services: further services to run alongside the server (the retrier is added here).
 public func buildApplication(
     configuration: GatewayConfiguration,
     store: any ReceiptStore,
     interpreter: ReceiptInterpreter,
     logger: Logger,
+    metrics: GatewayMetrics = .disabled,
     services: [any Service] = []
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, interpreter: interpreter)
-    let retrier = WaitingReceiptRetrier(store: store, interpreter: interpreter, configuration: configuration, logger: logger)
+    let measuredStore = MeasuredReceiptStore(store, metrics: metrics)
+    let router = buildRouter(configuration: configuration, store: measuredStore, interpreter: interpreter, metrics: metrics)
+    let retrier = WaitingReceiptRetrier(
+        store: measuredStore, interpreter: interpreter, configuration: configuration, logger: logger, metrics: metrics
+    )
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "callback-gateway"),
@@ -31,21 +36,26 @@ public func buildApplication(
     return app
 }
 
-/// The router alone, with every route and middleware, for ``buildApplication(configuration:store:interpreter:logger:services:)``
-/// and for tests that exercise routes without a socket.
+/// The router alone, with every route and middleware, for
+/// ``buildApplication(configuration:store:interpreter:logger:metrics:services:)`` and for tests that exercise routes
+/// without a socket. `store` is used as given: wrap it in ``MeasuredReceiptStore`` for `dao.` metrics.
 public func buildRouter(
     configuration: GatewayConfiguration,
     store: any ReceiptStore,
-    interpreter: ReceiptInterpreter
+    interpreter: ReceiptInterpreter,
+    metrics: GatewayMetrics = .disabled
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    // Outermost, so it sees the status the client gets, after errors became answers.
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorEnvelopeMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     StatusController(store: store).addRoutes(to: router)
     CallbackController(
         store: store,
         interpreter: interpreter,
         maxBodyBytes: configuration.maxBodyBytes,
-        receiptLog: ReceiptLog()
+        receiptLog: ReceiptLog(),
+        receiptMetrics: ReceiptMetrics(metrics: metrics)
     ).addRoutes(to: router)
     return router
 }

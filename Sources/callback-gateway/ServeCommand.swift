@@ -4,6 +4,7 @@ import CallbackServer
 import CallbackStore
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// `callback-gateway serve`: run the gateway.
 struct ServeCommand: AsyncParsableCommand {
@@ -31,6 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp("text or json. Env: LOG_FORMAT. Default text.", valueName: "format"))
     var logFormat: String?
+
+    @Option(name: .customLong("statsd-host"), help: ArgumentHelp("StatsD host; metrics are off when unset. Env: STATSD_HOST.", valueName: "host"))
+    var statsdHost: String?
+
+    @Option(name: .customLong("statsd-port"), help: ArgumentHelp("StatsD UDP port. Env: STATSD_PORT. Default 8125.", valueName: "port"))
+    var statsdPort: String?
+
+    @Option(name: .customLong("statsd-prefix"), help: ArgumentHelp(
+        "Prefix of every metric name; empty for none. Env: STATSD_PREFIX. Default notifications.api.", valueName: "prefix"))
+    var statsdPrefix: String?
 
     @Flag(name: .customLong("no-migrate"), help: "Do not migrate the schema on start. Env: SKIP_MIGRATIONS=1.")
     var noMigrate = false
@@ -67,11 +78,25 @@ struct ServeCommand: AsyncParsableCommand {
             "pool_size": .stringConvertible(settings.database.poolSize),
         ])
         let store = PostgresReceiptStore(workers: workers, schedule: settings.gateway.retrySchedule)
+        var services: [any Service] = []
+        var metrics = GatewayMetrics.disabled
+        if let statsd = settings.statsd {
+            let client = StatsDClient(configuration: statsd, logger: logger)
+            services.append(client)
+            metrics = GatewayMetrics(factory: StatsDMetricsFactory(client: client))
+            logger.info("metrics go to StatsD", metadata: [
+                "statsd_host": .string(statsd.host), "statsd_port": .stringConvertible(statsd.port), "statsd_prefix": .string(statsd.prefix),
+            ])
+        } else {
+            logger.info("metrics are off: STATSD_HOST is not set")
+        }
         let app = buildApplication(
             configuration: settings.gateway,
             store: store,
             interpreter: ReceiptInterpreter(mappings: settings.mappings, adapters: ReceiptInterpreter.standardAdapters),
-            logger: logger
+            logger: logger,
+            metrics: metrics,
+            services: services
         )
         do {
             try await app.runService()
@@ -92,6 +117,7 @@ struct ServeSettings {
     let logLevel: Logger.Level
     let logFormat: LogFormat
     let migrate: Bool
+    let statsd: StatsDConfiguration?
 
     init(command: ServeCommand, environment: [String: String]) throws {
         func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
@@ -124,5 +150,25 @@ struct ServeSettings {
             ["1": true, "true": true, "yes": true, "0": false, "false": false, "no": false]
         )
         migrate = !skip
+        statsd = try Self.statsd(
+            host: setting("--statsd-host", "STATSD_HOST", command.statsdHost),
+            port: setting("--statsd-port", "STATSD_PORT", command.statsdPort),
+            prefix: setting("--statsd-prefix", "STATSD_PREFIX", command.statsdPrefix)
+        )
+    }
+
+    /// StatsD settings, or `nil` (metrics off) when no host is given.
+    private static func statsd(host: Setting, port: Setting, prefix: Setting) throws -> StatsDConfiguration? {
+        let port = try port.integer(default: 8125, in: 1...65535, meaning: "a port")
+        let prefixText = prefix.text(default: "notifications.api") ?? ""
+        let trimmed = prefixText.hasSuffix(".") ? String(prefixText.dropLast()) : prefixText
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+        if !trimmed.allSatisfy(allowed.contains) || trimmed.hasPrefix(".") || trimmed.contains("..") {
+            throw ConfigurationError(
+                "\(prefix.given?.source ?? "STATSD_PREFIX") is \"\(prefixText)\"; use letters, digits, _ and - in segments separated by single dots, or an empty value for no prefix (set with --statsd-prefix or STATSD_PREFIX)"
+            )
+        }
+        guard let hostName = host.text(default: nil)?.trimmingCharacters(in: .whitespaces), !hostName.isEmpty else { return nil }
+        return StatsDConfiguration(host: hostName, port: port, prefix: trimmed)
     }
 }

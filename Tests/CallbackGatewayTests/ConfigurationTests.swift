@@ -12,6 +12,8 @@ struct ConfigurationTests {
         (["LOG_FORMAT": "xml"], "LOG_FORMAT is \"xml\"; use one of json, text"),
         (["DATABASE_POOL_SIZE": "0"], "DATABASE_POOL_SIZE is \"0\""),
         (["HOST": " "], "HOST is empty"),
+        (["STATSD_HOST": "localhost", "STATSD_PORT": "udp"], "STATSD_PORT is \"udp\", which is not a port"),
+        (["STATSD_PREFIX": "a..b"], "STATSD_PREFIX is \"a..b\"; use letters, digits, _ and - in segments separated by single dots"),
     ])
     func badSetting(environment: [String: String], message: String) async throws {
         let output = try await Gateway.run(["serve"], environment: environment)

@@ -39,6 +39,25 @@ struct ServeTests {
         }
     }
 
+    @Test("STATSD_HOST and STATSD_PORT send the gateway's metrics to StatsD")
+    func statsd() async throws {
+        try await UDPListener.withListener { listener in
+            try await TestDatabase.with { database in
+                let id = try await database.insertNotification(status: .sending)
+                let server = try await RunningGateway.start(database: database, environment: [
+                    "STATSD_HOST": "127.0.0.1", "STATSD_PORT": String(listener.port), "STATSD_PREFIX": "cbgw",
+                ])
+                defer { server.stop() }
+                let (status, _) = try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)")
+                #expect(status == 200)
+                let expected = ["cbgw.callback.firetext.delivered:1|c", "cbgw.POST.sms_callback.process_firetext_response.200:1|c",
+                                "cbgw.dao.update_notification_status_by_id:1|c", "cbgw.GET.status.show_status.200:1|c"]
+                let lines = await listener.lines(waitingUpTo: .seconds(5)) { lines in expected.allSatisfy(lines.contains) }
+                for line in expected { #expect(lines.contains(line)) }
+            }
+        }
+    }
+
     @Test("SIGTERM lets a request in flight finish, then exits 0")
     func gracefulShutdown() async throws {
         try await TestDatabase.with(poolSize: 1) { database in

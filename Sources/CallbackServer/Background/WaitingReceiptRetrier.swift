@@ -12,21 +12,29 @@ public struct WaitingReceiptRetrier: Service {
     private let interpreter: ReceiptInterpreter
     private let configuration: GatewayConfiguration
     private let logger: Logger
+    private let metrics: GatewayMetrics
     private let receiptLog = ReceiptLog()
 
     /// Creates the retrier.
-    public init(store: any ReceiptStore, interpreter: ReceiptInterpreter, configuration: GatewayConfiguration, logger: Logger) {
+    public init(
+        store: any ReceiptStore,
+        interpreter: ReceiptInterpreter,
+        configuration: GatewayConfiguration,
+        logger: Logger,
+        metrics: GatewayMetrics = .disabled
+    ) {
         self.store = store
         self.interpreter = interpreter
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Polls until the service group shuts down. A database outage is logged and waited out.
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                _ = try await drainDue()
+                _ = try await metrics.measured("tasks.retry_waiting_receipts") { () async throws(DatabaseError) in try await drainDue() }
             } catch {
                 logger.warning("could not retry waiting receipts; will try again", metadata: ["error": "\(error)"])
             }
@@ -47,7 +55,10 @@ public struct WaitingReceiptRetrier: Service {
                     return mapped
                 }
             )
-            for retried in batch { receiptLog.retried(retried, logger: logger) }
+            for retried in batch {
+                receiptLog.retried(retried, logger: logger)
+                ReceiptMetrics(metrics: metrics).retried(retried.stored.provider, retried.result)
+            }
             all += batch
             if batch.count < configuration.retryBatchSize { return all }
         }

@@ -13,6 +13,7 @@ struct CallbackController<Context: RequestContext> {
     let interpreter: ReceiptInterpreter
     let maxBodyBytes: Int
     let receiptLog: ReceiptLog
+    let receiptMetrics: ReceiptMetrics
 
     /// The route of each provider.
     static var routes: [(path: RouterPath, provider: Provider)] {
@@ -55,6 +56,7 @@ struct CallbackController<Context: RequestContext> {
             interpretation = try interpreter.interpret(payload, from: provider)
         } catch {
             receiptLog.rejected(error, logger: context.logger)
+            receiptMetrics.invalid(provider)
             return ResultEnvelope.error(.badRequest, error.problems)
         }
         switch interpretation {
@@ -62,6 +64,7 @@ struct CallbackController<Context: RequestContext> {
             let incoming = IncomingReceipt(mapped: mapped, rawBody: String(decoding: payload.body, as: UTF8.self), contentType: contentType)
             let recorded = try await store.record(incoming)
             receiptLog.recorded(mapped, recorded, logger: context.logger)
+            receiptMetrics.recorded(provider, recorded)
             return ResultEnvelope.success(outcome: recorded.outcome.rawValue, status: recorded.statusWritten?.rawValue)
         case .subscriptionConfirmation(let message):
             receiptLog.subscriptionConfirmation(message, logger: context.logger)

@@ -1,0 +1,35 @@
+import CallbackCore
+import CallbackStore
+
+/// A ``ReceiptStore`` that counts and times every operation of the store it wraps under a `dao.` name: the one
+/// seam where store calls are measured, so no call site repeats it.
+public struct MeasuredReceiptStore: ReceiptStore {
+    private let base: any ReceiptStore
+    private let metrics: GatewayMetrics
+
+    /// Wraps a store.
+    public init(_ base: any ReceiptStore, metrics: GatewayMetrics) {
+        self.base = base
+        self.metrics = metrics
+    }
+
+    public func record(_ receipt: IncomingReceipt) async throws(DatabaseError) -> RecordedReceipt {
+        let name = switch receipt.mapped.receipt.lookup {
+        case .id: "dao.update_notification_status_by_id"
+        case .reference: "dao.update_notification_status_by_reference"
+        }
+        return try await metrics.measured(name) { () async throws(DatabaseError) in try await base.record(receipt) }
+    }
+
+    public func retryWaiting(
+        limit: Int,
+        schedule: RetrySchedule,
+        interpret: @escaping @Sendable (StoredReceipt) -> MappedReceipt?
+    ) async throws(DatabaseError) -> [RetriedReceipt] {
+        try await metrics.measured("dao.retry_waiting_receipts") { () async throws(DatabaseError) in
+            try await base.retryWaiting(limit: limit, schedule: schedule, interpret: interpret)
+        }
+    }
+
+    public func isReady() async -> Bool { await base.isReady() }
+}

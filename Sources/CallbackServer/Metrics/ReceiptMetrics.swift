@@ -1,0 +1,35 @@
+import CallbackCore
+import CallbackStore
+
+/// The `callback.<provider>.…` counters: one per receipt outcome, named as the system this gateway replaces named
+/// them, so that existing dashboards keep working.
+struct ReceiptMetrics: Sendable {
+    let metrics: GatewayMetrics
+
+    /// A receipt was stored: `callback.<provider>.<status written>` (with its elapsed time since `sent_at`), or the
+    /// outcome's own counter.
+    func recorded(_ provider: Provider, _ recorded: RecordedReceipt) {
+        let base = "callback.\(provider.rawValue)"
+        switch recorded.outcome {
+        case .applied:
+            guard let status = recorded.statusWritten else { return }
+            metrics.increment("\(base).\(status.rawValue)")
+            if let elapsed = recorded.millisecondsSinceSent {
+                metrics.timing("\(base).\(status.rawValue).elapsed-time", milliseconds: elapsed)
+            }
+        case .duplicate, .waiting, .orphaned, .unmapped, .complaint:
+            metrics.increment("\(base).\(recorded.outcome.rawValue)")
+        }
+    }
+
+    /// A stored receipt was applied again: counted once it stops waiting, by its final outcome (its arrival was
+    /// counted as `waiting` already).
+    func retried(_ provider: Provider, _ recorded: RecordedReceipt) {
+        if recorded.outcome != .waiting { self.recorded(provider, recorded) }
+    }
+
+    /// A request could not be read as a receipt.
+    func invalid(_ provider: Provider) {
+        metrics.increment("callback.\(provider.rawValue).invalid")
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+
+/// Counts and times every request as `<METHOD>.<module>.<endpoint>.<status>`, the names of the system this gateway
+/// replaces (`POST.sms_callback.process_firetext_response.200`).
+///
+/// The name comes from the route template the router matched, never from the raw path, so a scan of random URLs
+/// adds one name (`GET.unknown.unknown.404`), not one per URL. The method is sanitised for the same reason.
+struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: GatewayMetrics
+
+    /// `(module, endpoint)` by route template.
+    static var names: [String: (module: String, endpoint: String)] {
+        [
+            "/notifications/sms/firetext": ("sms_callback", "process_firetext_response"),
+            "/notifications/sms/mmg": ("sms_callback", "process_mmg_response"),
+            "/notifications/email/ses": ("ses_callback", "process_ses_response"),
+            "/_status": ("status", "show_status"),
+            "/_status/ready": ("status", "show_ready"),
+        ]
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            record(request, context, status: error.status.code, since: started)
+            throw error
+        } catch {
+            record(request, context, status: 500, since: started)
+            throw error
+        }
+        record(request, context, status: response.status.code, since: started)
+        return response
+    }
+
+    private func record(_ request: Request, _ context: Context, status: Int, since started: ContinuousClock.Instant) {
+        let route = context.endpointPath.flatMap { Self.names[$0] } ?? ("unknown", "unknown")
+        let method = MetricName.sanitised(request.method.rawValue, maxLength: 16).uppercased()
+        let name = "\(method).\(route.module).\(route.endpoint).\(status)"
+        let elapsed = ContinuousClock.now - started
+        metrics.increment(name)
+        metrics.timing(name, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+    }
+}

@@ -50,10 +50,7 @@ public struct WaitingReceiptRetrier: Service {
             let batch = try await store.retryWaiting(
                 limit: configuration.retryBatchSize,
                 schedule: configuration.retrySchedule,
-                interpret: { [interpreter] stored in
-                    guard case .receipt(let mapped)? = try? interpreter.interpret(stored.payload, from: stored.provider) else { return nil }
-                    return mapped
-                }
+                interpret: interpreter.storedReceiptReader
             )
             for retried in batch {
                 receiptLog.retried(retried, logger: logger)

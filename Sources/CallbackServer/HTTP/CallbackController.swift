@@ -15,19 +15,10 @@ struct CallbackController<Context: RequestContext> {
     let receiptLog: ReceiptLog
     let receiptMetrics: ReceiptMetrics
 
-    /// The route of each provider.
-    static var routes: [(path: RouterPath, provider: Provider)] {
-        [
-            ("/notifications/sms/firetext", .firetext),
-            ("/notifications/sms/mmg", .mmg),
-            ("/notifications/email/ses", .ses),
-        ]
-    }
-
     func addRoutes(to router: Router<Context>) {
-        for route in Self.routes {
-            router.post(route.path) { request, context in
-                try await receive(request, context: context, from: route.provider)
+        for provider in Provider.allCases {
+            router.post(RouterPath(CallbackRoutes.path(for: provider))) { request, context in
+                try await receive(request, context: context, from: provider)
             }
         }
     }

@@ -31,5 +31,20 @@ public struct MeasuredReceiptStore: ReceiptStore {
         }
     }
 
+    public func redrive(
+        _ selection: RedriveSelection,
+        batchSize: Int,
+        schedule: RetrySchedule,
+        interpret: @escaping @Sendable (StoredReceipt) -> MappedReceipt?
+    ) async throws(DatabaseError) -> [RetriedReceipt] {
+        try await metrics.measured("dao.redrive_receipts") { () async throws(DatabaseError) in
+            try await base.redrive(selection, batchSize: batchSize, schedule: schedule, interpret: interpret)
+        }
+    }
+
+    public func unmappedStatuses() async throws(DatabaseError) -> [UnmappedStatus] {
+        try await metrics.measured("dao.get_unmapped_statuses") { () async throws(DatabaseError) in try await base.unmappedStatuses() }
+    }
+
     public func isReady() async -> Bool { await base.isReady() }
 }

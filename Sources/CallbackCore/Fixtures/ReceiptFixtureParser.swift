@@ -1,0 +1,78 @@
+/// Reads the fixture format of ``ReceiptFixture``.
+public enum ReceiptFixtureParser {
+    /// Why a fixture file cannot be read; the message names the file, the line and what to change.
+    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The file, as given.
+        public var file: String
+        /// The 1-based line.
+        public var line: Int
+        /// What is wrong.
+        public var message: String
+
+        public var description: String { "\(file):\(line): \(message)" }
+    }
+
+    /// Parses a fixture file's text.
+    public static func parse(_ text: String, file: String) throws(Problem) -> ReceiptFixture {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var provider: Provider?
+        var contentType: String?
+        var headers: [(name: String, value: String)] = []
+        var expectation: ReceiptFixture.Expectation?
+        var index = 0
+        while index < lines.count {
+            let line = lines[index].hasSuffix("\r") ? String(lines[index].dropLast()) : lines[index]
+            index += 1
+            if line.isEmpty { break }
+            if line.hasPrefix("#") { continue }
+            guard let colon = line.firstIndex(of: ":") else {
+                throw Problem(file: file, line: index, message: "expected `name: value` or a blank line before the body")
+            }
+            let name = line[..<colon].trimmingWhitespace().lowercased()
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
+            switch name {
+            case "provider":
+                guard let known = Provider(rawValue: value) else {
+                    throw Problem(file: file, line: index, message: "unknown provider \"\(value)\"; use one of \(Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                provider = known
+            case "content-type":
+                contentType = value
+            case "header":
+                guard let separator = value.firstIndex(of: ":") else {
+                    throw Problem(file: file, line: index, message: "a header line needs `header: Name: value`")
+                }
+                headers.append((value[..<separator].trimmingWhitespace(), value[value.index(after: separator)...].trimmingWhitespace()))
+            case "expect":
+                expectation = try parseExpectation(value, file: file, line: index)
+            default:
+                throw Problem(file: file, line: index, message: "unknown header line \"\(name)\"; use provider, content-type, header or expect")
+            }
+        }
+        guard let provider else {
+            throw Problem(file: file, line: 1, message: "no `provider:` line; add `provider: firetext`, `mmg` or `ses` above the body")
+        }
+        lines.removeFirst(min(index, lines.count))
+        var body = lines.joined(separator: "\n")
+        if body.hasSuffix("\n") { body.removeLast() }
+        return ReceiptFixture(provider: provider, contentType: contentType, headers: headers, body: body, expectation: expectation)
+    }
+
+    private static func parseExpectation(_ value: String, file: String, line: Int) throws(Problem) -> ReceiptFixture.Expectation {
+        let words = value.split(separator: " ").map(String.init)
+        guard let first = words.first, let status = Int(first), (100...599).contains(status), words.count <= 3 else {
+            throw Problem(file: file, line: line, message: "expected `expect: <HTTP status> [outcome] [status written]`, e.g. `expect: 200 applied delivered`")
+        }
+        if words.count > 1, ReceiptOutcome(rawValue: words[1]) == nil {
+            throw Problem(file: file, line: line, message: "unknown outcome \"\(words[1])\"; use one of \(ReceiptOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if words.count > 2, NotificationStatus(rawValue: words[2]) == nil {
+            throw Problem(file: file, line: line, message: "unknown status \"\(words[2])\"")
+        }
+        return ReceiptFixture.Expectation(
+            httpStatus: status,
+            outcome: words.count > 1 ? words[1] : nil,
+            statusWritten: words.count > 2 ? words[2] : nil
+        )
+    }
+}

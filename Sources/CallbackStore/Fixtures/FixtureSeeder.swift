@@ -1,0 +1,66 @@
+import CallbackCore
+import Foundation
+
+/// Loads fixture notifications into the database, replacing any earlier copy of them, so that the fixture
+/// receipts can be replayed again and again with the same result.
+///
+/// Replacing means: the notifications, their history and complaints, and every stored receipt that is about one of
+/// them or whose body is one of the fixture bodies (otherwise a second replay would only meet duplicates). Fixture
+/// ids are fixed UUIDs that belong to the fixtures alone.
+public struct FixtureSeeder: Sendable {
+    private let workers: DatabaseWorkers
+
+    /// Creates a seeder.
+    public init(workers: DatabaseWorkers) {
+        self.workers = workers
+    }
+
+    /// Seeds the notifications and forgets earlier replays of the receipts; returns how many notifications it wrote.
+    @discardableResult
+    public func seed(_ notifications: [FixtureNotification], receipts: [ReceiptFixture]) async throws(DatabaseError) -> Int {
+        try await workers.run { connection throws(DatabaseError) in
+            try connection.transaction { () throws(DatabaseError) -> Int in
+                for receipt in receipts {
+                    _ = try connection.query(Statements.forgetReceipt, [receipt.provider.rawValue, receipt.body])
+                }
+                for notification in notifications {
+                    let id = notification.id.uuidString.lowercased()
+                    _ = try connection.query(Statements.forgetNotification, [id, notification.reference])
+                    _ = try connection.query(Statements.insert, [
+                        id, notification.notificationType, notification.status.rawValue, notification.reference,
+                        notification.sentAt.map { String($0.timeIntervalSince1970) }, notification.sentBy,
+                    ])
+                }
+                return notifications.count
+            }
+        }
+    }
+
+    private enum Statements {
+        static let forgetReceipt = PreparedStatement(name: "fixture_forget_receipt", sql: """
+            DELETE FROM callback_receipts WHERE dedupe_key = sha256(convert_to($1::text || E'\\n' || $2::text, 'UTF8'))
+            """)
+        static let forgetNotification = PreparedStatement(name: "fixture_forget_notification", sql: """
+            WITH receipts AS (
+                DELETE FROM callback_receipts
+                 WHERE notification_id = $1::uuid OR ($2::text IS NOT NULL AND provider_reference = $2::text)
+            ),
+            complaints AS (DELETE FROM complaints WHERE notification_id = $1::uuid),
+            history AS (DELETE FROM notification_history WHERE id = $1::uuid)
+            DELETE FROM notifications WHERE id = $1::uuid
+            """)
+        static let insert = PreparedStatement(name: "fixture_insert_notification", sql: """
+            WITH inserted AS (
+                INSERT INTO notifications (id, notification_type, status, reference, sent_at, sent_by, created_at)
+                VALUES ($1::uuid, $2::text, $3::text, $4::text, to_timestamp($5::float8), $6::text, now())
+                RETURNING id, service_id, notification_type, key_type, status, reference, billable_units,
+                          character_count, created_at, sent_at, sent_by, updated_at, updated_by, version
+            )
+            INSERT INTO notification_history (
+                id, service_id, notification_type, key_type, status, reference, billable_units, character_count,
+                created_at, sent_at, sent_by, updated_at, updated_by, version
+            )
+            SELECT * FROM inserted
+            """)
+    }
+}

@@ -50,6 +50,9 @@ public func buildRouter(
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorEnvelopeMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     StatusController(store: store).addRoutes(to: router)
+    if let token = configuration.adminToken {
+        AdminController(store: store, token: token).addRoutes(to: router)
+    }
     CallbackController(
         store: store,
         interpreter: interpreter,

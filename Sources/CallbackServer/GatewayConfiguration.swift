@@ -14,6 +14,8 @@ public struct GatewayConfiguration: Sendable {
     public var retryBatchSize: Int
     /// When `waiting` receipts are retried and given up.
     public var retrySchedule: RetrySchedule
+    /// The bearer token of the `/admin` routes; `nil` turns them off.
+    public var adminToken: String?
 
     /// Creates a configuration; the defaults are those of the documentation.
     public init(
@@ -22,7 +24,8 @@ public struct GatewayConfiguration: Sendable {
         maxBodyBytes: Int = 64 * 1024,
         retryPollInterval: Double = 1,
         retryBatchSize: Int = 200,
-        retrySchedule: RetrySchedule = .standard
+        retrySchedule: RetrySchedule = .standard,
+        adminToken: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -30,5 +33,6 @@ public struct GatewayConfiguration: Sendable {
         self.retryPollInterval = retryPollInterval
         self.retryBatchSize = retryBatchSize
         self.retrySchedule = retrySchedule
+        self.adminToken = adminToken
     }
 }

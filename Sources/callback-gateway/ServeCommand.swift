@@ -43,6 +43,10 @@ struct ServeCommand: AsyncParsableCommand {
         "Prefix of every metric name; empty for none. Env: STATSD_PREFIX. Default notifications.api.", valueName: "prefix"))
     var statsdPrefix: String?
 
+    @Option(name: .customLong("admin-token"), help: ArgumentHelp(
+        "Bearer token of the /admin routes; they are off (404) without one. Env: ADMIN_TOKEN.", valueName: "token"))
+    var adminToken: String?
+
     @Flag(name: .customLong("no-migrate"), help: "Do not migrate the schema on start. Env: SKIP_MIGRATIONS=1.")
     var noMigrate = false
 
@@ -128,11 +132,16 @@ struct ServeSettings {
         if host.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ConfigurationError("HOST is empty; give an address to listen on, such as 0.0.0.0 or 127.0.0.1 (set with --host or HOST)")
         }
+        let adminToken = setting("--admin-token", "ADMIN_TOKEN", command.adminToken).text(default: nil)
+        if let adminToken, adminToken.utf8.count < 16 {
+            throw ConfigurationError("ADMIN_TOKEN is too short to be a secret; use at least 16 characters (for example: openssl rand -hex 32), or unset it to turn the admin routes off (set with --admin-token or ADMIN_TOKEN)")
+        }
         gateway = GatewayConfiguration(
             host: host,
             port: try setting("--port", "PORT", command.port).integer(default: 6011, in: 1...65535, meaning: "a port"),
             maxBodyBytes: try setting("--max-body-bytes", "MAX_BODY_BYTES", command.maxBodyBytes)
-                .integer(default: 64 * 1024, in: 1024...(16 * 1024 * 1024), meaning: "a size in bytes")
+                .integer(default: 64 * 1024, in: 1024...(16 * 1024 * 1024), meaning: "a size in bytes"),
+            adminToken: adminToken
         )
         let mappingsPath = setting("--mappings", "CALLBACK_MAPPINGS", command.mappings).text(default: nil)
         mappings = try MappingsLoader.load(path: mappingsPath)

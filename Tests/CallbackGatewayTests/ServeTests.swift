@@ -82,7 +82,7 @@ struct ServeTests {
 }
 
 /// A gateway process on a free port, on a test database.
-struct RunningGateway {
+struct RunningGateway: Sendable {
     let process: RunningProcess
     let port: Int
 

@@ -17,6 +17,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             "/notifications/email/ses": ("ses_callback", "process_ses_response"),
             "/_status": ("status", "show_status"),
             "/_status/ready": ("status", "show_ready"),
+            "/admin/unmapped": ("admin", "get_unmapped_statuses"),
         ]
     }
 

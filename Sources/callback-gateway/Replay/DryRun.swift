@@ -1,0 +1,42 @@
+import CallbackCore
+
+/// `replay --dry-run`: what the gateway would make of each fixture, worked out locally with the adapters, the
+/// mapping and the rules; no server and no database.
+struct DryRun {
+    let interpreter: ReceiptInterpreter
+
+    func table(for fixtures: FixtureSet) -> String {
+        var table = TextTable(columns: ["file", "provider", "provider status", "target", "from sending", "from pending"])
+        for entry in fixtures.entries {
+            table.add([entry.path, entry.fixture.provider.rawValue] + describe(entry.fixture))
+        }
+        return table.render()
+    }
+
+    /// Provider status, target, and what the rules write from `sending` and from `pending`.
+    private func describe(_ fixture: ReceiptFixture) -> [String] {
+        let interpretation: ReceiptInterpreter.Interpretation
+        do {
+            interpretation = try interpreter.interpret(fixture.payload, from: fixture.provider)
+        } catch {
+            return ["rejected (400): " + error.problems.joined(separator: "; "), "", "", ""]
+        }
+        switch interpretation {
+        case .subscriptionConfirmation:
+            return ["SNS SubscriptionConfirmation", "(answered 200, nothing applied)", "", ""]
+        case .unsubscribeConfirmation:
+            return ["SNS UnsubscribeConfirmation", "(answered 200, nothing applied)", "", ""]
+        case .receipt(let mapped):
+            var status = mapped.receipt.rawStatus
+            if let detail = mapped.receipt.detailCode { status += " / " + detail }
+            if let unknown = mapped.mapping.unknownDetailCode { status += " (\(unknown) unknown: status's own line)" }
+            let target = mapped.mapping.target?.rawValue ?? "unmapped"
+            return [status, target, outcome(mapped.mapping.target, from: .sending), outcome(mapped.mapping.target, from: .pending)]
+        }
+    }
+
+    private func outcome(_ target: MappingTarget?, from current: NotificationStatus) -> String {
+        let decision = TransitionRules.decide(target: target, current: current)
+        return decision.statusWritten?.rawValue ?? decision.outcome.rawValue
+    }
+}

@@ -15,6 +15,14 @@ struct MappingFileTests {
         #expect(table.map(provider: .ses, rawStatus: "Bounce", detailCode: "Odd Type").target == .temporaryFailure)
     }
 
+    @Test("a file saved with CRLF line ends reads like the same file with LF, line numbers included")
+    func crlf() throws {
+        let table = try MappingFile.parse("# ops\r\nmmg 3 -> delivered\r\n\r\nmmg 4 -> pending\r\n", file: "crlf")
+        #expect(table.map(provider: .mmg, rawStatus: "4", detailCode: nil).target == .pending)
+        let error = #expect(throws: MappingFileError.self) { try MappingFile.parse("mmg 3 -> delivered\r\nmmg 4 -> nowhere\r\n", file: "f") }
+        #expect(error?.problems.map(\.line) == [2])
+    }
+
     @Test("an unknown target names the file, the line and the choices")
     func unknownTarget() {
         let error = #expect(throws: MappingFileError.self) {

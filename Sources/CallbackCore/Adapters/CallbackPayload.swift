@@ -30,9 +30,10 @@ public struct CallbackPayload: Sendable, Hashable {
 }
 
 extension StringProtocol {
-    /// The string without leading and trailing spaces, tabs and line breaks.
+    /// The string without leading and trailing white space and line breaks (CRLF included, which Swift counts as
+    /// one Character).
     func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
             return ""
         }

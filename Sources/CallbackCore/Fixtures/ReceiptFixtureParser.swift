@@ -14,47 +14,50 @@ public enum ReceiptFixtureParser {
 
     /// Parses a fixture file's text.
     public static func parse(_ text: String, file: String) throws(Problem) -> ReceiptFixture {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Lines end at LF or CRLF (one Character in Swift); the body is taken from the text itself, byte for byte.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         var provider: Provider?
         var contentType: String?
         var headers: [(name: String, value: String)] = []
         var expectation: ReceiptFixture.Expectation?
-        var index = 0
-        while index < lines.count {
-            let line = lines[index].hasSuffix("\r") ? String(lines[index].dropLast()) : lines[index]
-            index += 1
-            if line.isEmpty { break }
+        var bodyStart = text.endIndex
+        for (offset, line) in lines.enumerated() {
+            let number = offset + 1
+            if line.isEmpty {
+                bodyStart = line.endIndex < text.endIndex ? text.index(after: line.endIndex) : text.endIndex
+                break
+            }
             if line.hasPrefix("#") { continue }
             guard let colon = line.firstIndex(of: ":") else {
-                throw Problem(file: file, line: index, message: "expected `name: value` or a blank line before the body")
+                throw Problem(file: file, line: number, message: "expected `name: value` or a blank line before the body")
             }
             let name = line[..<colon].trimmingWhitespace().lowercased()
             let value = line[line.index(after: colon)...].trimmingWhitespace()
             switch name {
             case "provider":
                 guard let known = Provider(rawValue: value) else {
-                    throw Problem(file: file, line: index, message: "unknown provider \"\(value)\"; use one of \(Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw Problem(file: file, line: number, message: "unknown provider \"\(value)\"; use one of \(Provider.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 provider = known
             case "content-type":
                 contentType = value
             case "header":
                 guard let separator = value.firstIndex(of: ":") else {
-                    throw Problem(file: file, line: index, message: "a header line needs `header: Name: value`")
+                    throw Problem(file: file, line: number, message: "a header line needs `header: Name: value`")
                 }
                 headers.append((value[..<separator].trimmingWhitespace(), value[value.index(after: separator)...].trimmingWhitespace()))
             case "expect":
-                expectation = try parseExpectation(value, file: file, line: index)
+                expectation = try parseExpectation(value, file: file, line: number)
             default:
-                throw Problem(file: file, line: index, message: "unknown header line \"\(name)\"; use provider, content-type, header or expect")
+                throw Problem(file: file, line: number, message: "unknown header line \"\(name)\"; use provider, content-type, header or expect")
             }
         }
         guard let provider else {
             throw Problem(file: file, line: 1, message: "no `provider:` line; add `provider: firetext`, `mmg` or `ses` above the body")
         }
-        lines.removeFirst(min(index, lines.count))
-        var body = lines.joined(separator: "\n")
-        if body.hasSuffix("\n") { body.removeLast() }
+        var body = String(text[bodyStart...])
+        // Editors end a file with a newline; it is not part of the body.
+        if let last = body.last, last.isNewline { body.removeLast() }
         return ReceiptFixture(provider: provider, contentType: contentType, headers: headers, body: body, expectation: expectation)
     }
 

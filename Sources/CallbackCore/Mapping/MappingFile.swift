@@ -19,7 +19,7 @@ public enum MappingFile {
         var problems: [MappingFileError.Problem] = []
         var entries: [MappingEntry] = []
         var firstLineOfKey: [MappingKey: Int] = [:]
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
             switch parseLine(line) {
             case .blank:

@@ -12,6 +12,7 @@ import ServiceLifecycle
 ///   - interpreter: the adapters and the mapping table in force.
 ///   - logger: the application's logger.
 ///   - metrics: where counters and timers go (StatsD, or nowhere).
+///   - alerter: where unknown statuses are reported (a webhook), or `nil`; it runs as one of the services.
 ///   - services: further services to run alongside the server (the retrier is added here).
 public func buildApplication(
     configuration: GatewayConfiguration,
@@ -19,10 +20,13 @@ public func buildApplication(
     interpreter: ReceiptInterpreter,
     logger: Logger,
     metrics: GatewayMetrics = .disabled,
+    alerter: UnmappedAlerter? = nil,
     services: [any Service] = []
 ) -> some ApplicationProtocol {
     let measuredStore = MeasuredReceiptStore(store, metrics: metrics)
-    let router = buildRouter(configuration: configuration, store: measuredStore, interpreter: interpreter, metrics: metrics)
+    let router = buildRouter(
+        configuration: configuration, store: measuredStore, interpreter: interpreter, metrics: metrics, alerter: alerter
+    )
     let retrier = WaitingReceiptRetrier(
         store: measuredStore, interpreter: interpreter, configuration: configuration, logger: logger, metrics: metrics
     )
@@ -32,18 +36,20 @@ public func buildApplication(
         logger: logger
     )
     app.addServices(retrier)
+    if let alerter { app.addServices(alerter) }
     for service in services { app.addServices(service) }
     return app
 }
 
 /// The router alone, with every route and middleware, for
-/// ``buildApplication(configuration:store:interpreter:logger:metrics:services:)`` and for tests that exercise routes
-/// without a socket. `store` is used as given: wrap it in ``MeasuredReceiptStore`` for `dao.` metrics.
+/// ``buildApplication(configuration:store:interpreter:logger:metrics:alerter:services:)`` and for tests that exercise
+/// routes without a socket. `store` is used as given: wrap it in ``MeasuredReceiptStore`` for `dao.` metrics.
 public func buildRouter(
     configuration: GatewayConfiguration,
     store: any ReceiptStore,
     interpreter: ReceiptInterpreter,
-    metrics: GatewayMetrics = .disabled
+    metrics: GatewayMetrics = .disabled,
+    alerter: UnmappedAlerter? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Outermost, so it sees the status the client gets, after errors became answers.
@@ -58,7 +64,8 @@ public func buildRouter(
         interpreter: interpreter,
         maxBodyBytes: configuration.maxBodyBytes,
         receiptLog: ReceiptLog(),
-        receiptMetrics: ReceiptMetrics(metrics: metrics)
+        receiptMetrics: ReceiptMetrics(metrics: metrics),
+        alerter: alerter
     ).addRoutes(to: router)
     return router
 }

@@ -43,6 +43,14 @@ struct ServeCommand: AsyncParsableCommand {
         "Prefix of every metric name; empty for none. Env: STATSD_PREFIX. Default notifications.api.", valueName: "prefix"))
     var statsdPrefix: String?
 
+    @Option(name: .customLong("alert-webhook-url"), help: ArgumentHelp(
+        "Slack-compatible webhook for alerts on unknown statuses; off when unset. Env: ALERT_WEBHOOK_URL.", valueName: "url"))
+    var alertWebhookURL: String?
+
+    @Option(name: .customLong("alert-cooldown"), help: ArgumentHelp(
+        "At most one alert per status this often (900, 90s, 15m, 1h). Env: ALERT_COOLDOWN. Default 15m.", valueName: "duration"))
+    var alertCooldown: String?
+
     @Option(name: .customLong("admin-token"), help: ArgumentHelp(
         "Bearer token of the /admin routes; they are off (404) without one. Env: ADMIN_TOKEN.", valueName: "token"))
     var adminToken: String?
@@ -94,12 +102,21 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             logger.info("metrics are off: STATSD_HOST is not set")
         }
+        let alerter = settings.alerts.map { UnmappedAlerter(configuration: $0, logger: logger) }
+        if let alerts = settings.alerts {
+            logger.info("alerts on unknown statuses go to a webhook", metadata: [
+                "webhook": .string(AlertWebhookURL.redacted(alerts.webhookURL)), "cooldown": "\(alerts.cooldown)",
+            ])
+        } else {
+            logger.notice("alerts on unknown statuses are off: ALERT_WEBHOOK_URL is not set; they are still logged at error level")
+        }
         let app = buildApplication(
             configuration: settings.gateway,
             store: store,
             interpreter: ReceiptInterpreter(mappings: settings.mappings, adapters: ReceiptInterpreter.standardAdapters),
             logger: logger,
             metrics: metrics,
+            alerter: alerter,
             services: services
         )
         do {
@@ -122,6 +139,7 @@ struct ServeSettings {
     let logFormat: LogFormat
     let migrate: Bool
     let statsd: StatsDConfiguration?
+    let alerts: AlertConfiguration?
 
     init(command: ServeCommand, environment: [String: String]) throws {
         func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
@@ -164,6 +182,30 @@ struct ServeSettings {
             port: setting("--statsd-port", "STATSD_PORT", command.statsdPort),
             prefix: setting("--statsd-prefix", "STATSD_PREFIX", command.statsdPrefix)
         )
+        alerts = try Self.alerts(
+            url: setting("--alert-webhook-url", "ALERT_WEBHOOK_URL", command.alertWebhookURL),
+            cooldown: setting("--alert-cooldown", "ALERT_COOLDOWN", command.alertCooldown)
+        )
+    }
+
+    /// Alert settings, or `nil` (webhook alerts off) when no URL is given.
+    private static func alerts(url: Setting, cooldown: Setting) throws -> AlertConfiguration? {
+        var period = Duration.seconds(900)
+        if let (text, source) = cooldown.given {
+            guard let parsed = AlertCooldown.parse(text) else {
+                throw ConfigurationError(
+                    "\(source) is \"\(text)\", which is not a duration; give seconds (900) or a duration such as 90s, 15m or 1h, at most a week (set with --alert-cooldown or ALERT_COOLDOWN)"
+                )
+            }
+            period = parsed
+        }
+        guard let (text, source) = url.given, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let webhook = AlertWebhookURL.parse(text.trimmingCharacters(in: .whitespaces)) else {
+            throw ConfigurationError(
+                "\(source) is not an http or https URL with a host; give the webhook's full URL, such as https://hooks.slack.com/services/... (set with --alert-webhook-url or ALERT_WEBHOOK_URL)"
+            )
+        }
+        return AlertConfiguration(webhookURL: webhook, cooldown: period)
     }
 
     /// StatsD settings, or `nil` (metrics off) when no host is given.

@@ -14,6 +14,8 @@ struct CallbackController<Context: RequestContext> {
     let maxBodyBytes: Int
     let receiptLog: ReceiptLog
     let receiptMetrics: ReceiptMetrics
+    /// Tells an operator about statuses the mapping does not know; `nil` when no webhook is configured.
+    let alerter: UnmappedAlerter?
 
     func addRoutes(to router: Router<Context>) {
         for provider in Provider.allCases {
@@ -56,6 +58,7 @@ struct CallbackController<Context: RequestContext> {
             let recorded = try await store.record(incoming)
             receiptLog.recorded(mapped, recorded, logger: context.logger)
             receiptMetrics.recorded(provider, recorded)
+            alert(mapped, recorded)
             return ResultEnvelope.success(outcome: recorded.outcome.rawValue, status: recorded.statusWritten?.rawValue)
         case .subscriptionConfirmation(let message):
             receiptLog.subscriptionConfirmation(message, logger: context.logger)
@@ -63,6 +66,16 @@ struct CallbackController<Context: RequestContext> {
         case .unsubscribeConfirmation(let message):
             receiptLog.unsubscribeConfirmation(message, logger: context.logger)
             return ResultEnvelope.success(outcome: "unsubscribe-confirmation-received")
+        }
+    }
+
+    private func alert(_ mapped: MappedReceipt, _ recorded: RecordedReceipt) {
+        guard let alerter, !recorded.isResend else { return }
+        let receipt = mapped.receipt
+        if recorded.outcome == .unmapped {
+            alerter.unmappedStatus(provider: receipt.provider, rawStatus: receipt.rawStatus, detailCode: receipt.detailCode)
+        } else if let unknown = mapped.mapping.unknownDetailCode {
+            alerter.unknownDetailCode(provider: receipt.provider, rawStatus: receipt.rawStatus, detailCode: unknown)
         }
     }
 

@@ -64,6 +64,28 @@ struct ReplayCommandTests {
         ])
     }
 
+    @Test("--concurrency sends several at once and --rate holds the pace; answers still come back in file order")
+    func concurrencyAndRate() async throws {
+        try await TestDatabase.with { database in
+            let server = try await RunningGateway.start(database: database)
+            defer { server.stop() }
+            let started = ContinuousClock.now
+            let output = try await Gateway.run(
+                ["replay", "--seed", "--json", "--concurrency", "8", "--rate", "20", "--to", "http://127.0.0.1:\(server.port)",
+                 Self.fixtures + "/firetext"],
+                environment: ["DATABASE_URL": database.url]
+            )
+            let elapsed = ContinuousClock.now - started
+            #expect(output.status == 0, "\(output.standardError)")
+            let summary = try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any]
+            let files = try #require(summary?["receipts"] as? [[String: Any]]).compactMap { $0["file"] as? String }
+            #expect(files.count == 28)
+            #expect(files == files.sorted())
+            // 28 receipts at 20 per second cannot take less than 27/20 s.
+            #expect(elapsed >= .milliseconds(1350))
+        }
+    }
+
     @Test("a receipt rejected without an expect: line makes the exit status 1; an unreachable gateway 2")
     func exitCodes() async throws {
         try await TestDatabase.with { database in

@@ -26,11 +26,18 @@ struct DatabaseOptions: ParsableArguments {
         let pool = Setting(flag: "--database-pool-size", variable: "DATABASE_POOL_SIZE", flagValue: poolSize, environment: environment)
         let connect = Setting(flag: "--database-connect-timeout", variable: "DATABASE_CONNECT_TIMEOUT", flagValue: connectTimeout, environment: environment)
         let statement = Setting(flag: "--database-statement-timeout", variable: "DATABASE_STATEMENT_TIMEOUT", flagValue: statementTimeout, environment: environment)
-        return DatabaseConfiguration(
+        let configuration = DatabaseConfiguration(
             connectionString: url.text(default: "") ?? "",
             poolSize: try pool.integer(default: 4, in: 1...64, meaning: "a number of connections"),
-            connectTimeout: try connect.integer(default: 5, in: 1...300, meaning: "a number of seconds"),
+            // libpq treats anything under 2 seconds as 2.
+            connectTimeout: try connect.integer(default: 5, in: 2...300, meaning: "a number of seconds"),
             statementTimeout: Double(try statement.integer(default: 10, in: 1...3600, meaning: "a number of seconds"))
         )
+        do {
+            try configuration.validate()
+        } catch {
+            throw ConfigurationError("\(error) (set with --database-url or DATABASE_URL)")
+        }
+        return configuration
     }
 }

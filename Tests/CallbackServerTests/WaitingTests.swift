@@ -57,6 +57,28 @@ struct WaitingTests {
         }
     }
 
+    @Test("a live receipt does not overtake an earlier one still waiting for the same notification")
+    func arrivalOrderKept() async throws {
+        try await TestDatabase.with { database in
+            let harness = try Harness(database: database)
+            let id = try await database.insertNotification(status: .created)
+            let first = try await harness.test { client in try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "2")).1 }
+            #expect(first?.outcome == "waiting")
+            try await database.query("UPDATE notifications SET status = 'sending' WHERE id = $1::uuid", [id.uuidString])
+            let second = try await harness.test { client in try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "1")).1 }
+            #expect(second?.outcome == "waiting", "the 1 waits behind the 2 it follows")
+            #expect(try await database.notification(id)?.status == .sending)
+
+            try await Self.makeDue(database)
+            var outcomes: [ReceiptOutcome] = []
+            for _ in 0..<3 where outcomes.count < 2 {
+                outcomes += try await harness.retrier.drainDue().map(\.result.outcome).filter { $0 != .waiting }
+            }
+            #expect(outcomes == [.applied, .applied])
+            #expect(try await database.history(id).map(\.status) == ["created", "pending", "temporary-failure"])
+        }
+    }
+
     @Test("a receipt whose notification never appears becomes orphaned, and is logged")
     func orphaned() async throws {
         try await TestDatabase.with { database in

@@ -86,6 +86,28 @@ struct ConnectionTests {
         }
     }
 
+    @Test("a session the server ends during a statement fails that statement only; the next one reconnects")
+    func terminatedMidStatement() async throws {
+        try await TestDatabase.with { database in
+            let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
+            let pid = try #require(try await workers.run { connection throws(DatabaseError) in
+                try connection.execute("SELECT pg_backend_pid() AS pid")
+            }.value("pid"))
+            let sleeping = Task { try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT pg_sleep(20)") } }
+            // Wait until the statement is running before ending its session.
+            for _ in 0..<100 {
+                let active = try await database.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1::integer AND query LIKE 'SELECT pg_sleep%'", [pid])
+                if active.value("n") == "1" { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await database.query("SELECT pg_terminate_backend($1::integer)", [pid])
+            await #expect(throws: DatabaseError.self) { _ = try await sleeping.value }
+            let after = try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 7 AS seven") }
+            #expect(after.value("seven") == "7")
+            await workers.shutdownAndWait()
+        }
+    }
+
     @Test("text with a NUL character is refused, not truncated")
     func nulParameter() async throws {
         try await TestDatabase.with { database in

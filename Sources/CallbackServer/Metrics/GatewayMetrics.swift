@@ -22,7 +22,9 @@ public struct GatewayMetrics: Sendable {
 
     /// Records a duration in milliseconds.
     public func timing(_ name: String, milliseconds: Double) {
-        guard milliseconds.isFinite, milliseconds >= 0 else { return }
+        // Beyond about 30 years the value is bad data (a sent_at in another century), and beyond 292 years it
+        // would not fit the nanoseconds swift-metrics counts in.
+        guard milliseconds.isFinite, milliseconds >= 0, milliseconds < 1e12 else { return }
         Timer(label: name, factory: factory).recordNanoseconds(Int64(milliseconds * 1_000_000))
     }
 

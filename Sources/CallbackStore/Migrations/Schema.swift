@@ -73,6 +73,10 @@ public enum Schema {
                 ON callback_receipts (next_attempt_at) WHERE outcome = 'waiting'
             """,
             "CREATE INDEX IF NOT EXISTS callback_receipts_notification_idx ON callback_receipts (notification_id)",
+            """
+            CREATE INDEX IF NOT EXISTS callback_receipts_waiting_reference_idx
+                ON callback_receipts (provider_reference) WHERE outcome = 'waiting'
+            """,
             "CREATE INDEX IF NOT EXISTS callback_receipts_received_idx ON callback_receipts (received_at)",
             """
             CREATE TABLE IF NOT EXISTS complaints (

@@ -18,7 +18,9 @@ struct ConnectionSettings {
         // Keep a dead peer from holding a connection for the kernel's default of two hours.
         pairs.append(("keepalives_idle", "30"))
         // NOTICEs ("relation already exists, skipping") are noise for an operator; warnings still reach the log.
-        pairs.append(("options", "-c TimeZone=UTC -c client_min_messages=warning"))
+        // The server ends a statement at the same bound the client waits for, so nothing runs on unobserved.
+        let statementMilliseconds = Int(min(max(configuration.statementTimeout, 0.001), 86_400) * 1000)
+        pairs.append(("options", "-c TimeZone=UTC -c client_min_messages=warning -c statement_timeout=\(statementMilliseconds)"))
         pairs.append(("dbname", configuration.connectionString))
         keywords = pairs.map(\.0)
         values = pairs.map(\.1)
@@ -44,7 +46,9 @@ struct ConnectionSettings {
         guard let options = PQconninfoParse(connectionString, &errorMessage) else {
             let reason = errorMessage.map { String(cString: $0) } ?? "it could not be parsed"
             if let errorMessage { PQfreemem(errorMessage) }
-            throw .unavailable("DATABASE_URL is not a valid libpq connection string or URI (\(reason.trimmingCharacters(in: .whitespacesAndNewlines)))")
+            // libpq quotes the part it could not read, which may be the password: keep the reason, not the quote.
+            let unquoted = reason.replacingOccurrences(of: "\"[^\"]*\"", with: "\"…\"", options: .regularExpression)
+            throw .invalidConnectionString(unquoted.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         defer { PQconninfoFree(options) }
         var option = options

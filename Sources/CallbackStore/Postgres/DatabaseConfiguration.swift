@@ -26,4 +26,10 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         self.statementTimeout = statementTimeout
         self.applicationName = applicationName
     }
+
+    /// Checks that the connection string can be read, without connecting, so that a malformed `DATABASE_URL` stops
+    /// start-up instead of failing every request.
+    public func validate() throws(DatabaseError) {
+        _ = try ConnectionSettings(configuration: self)
+    }
 }

@@ -3,6 +3,8 @@
 public enum DatabaseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// No connection could be made, or it was lost. The message is libpq's, with any password removed.
     case unavailable(String)
+    /// The connection string cannot be read; the reason says which part, without quoting it.
+    case invalidConnectionString(String)
     /// A statement took longer than the configured bound; the connection was dropped.
     case timedOut(seconds: Double)
     /// The server refused a statement.
@@ -17,10 +19,12 @@ public enum DatabaseError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unavailable(let message):
             "PostgreSQL is unavailable: \(message). Check DATABASE_URL (or the PG* variables) and that the server is running."
+        case .invalidConnectionString(let reason):
+            "DATABASE_URL is not a valid libpq connection string or URI (\(reason)); give one such as postgresql://user:password@host:5432/database or host=... dbname=..., with special characters in the password percent-encoded"
         case .timedOut(let seconds):
             "a database statement took longer than \(seconds) s and was cancelled; check the server's load and locks."
         case .statementFailed(let sqlState, let message):
-            "PostgreSQL refused a statement (SQLSTATE \(sqlState)): \(message)"
+            "PostgreSQL refused a statement (SQLSTATE \(sqlState)): \(message); check that the schema is migrated (callback-gateway migrate) and report it if it persists"
         case .invalidParameter(let message):
             "a value could not be sent to PostgreSQL: \(message)"
         case .shuttingDown:

@@ -116,10 +116,16 @@ public final class PostgresConnection {
                 try waitForInput(connection, deadline: deadline)
             }
             guard let result = PQgetResult(connection) else { break }
-            defer { PQclear(result) }
+            let read = read(result, connection)
+            PQclear(result)
+            if read.connectionLost {
+                // The server ended the session: nothing more can be read, and the handle must not be used again.
+                close()
+                throw read.outcome.failure ?? .unavailable("the connection was lost")
+            }
             // Keep the first error: later results of a failed statement only repeat it.
             if case .failure = outcome { continue }
-            outcome = read(result, connection)
+            outcome = read.outcome
         }
         switch outcome {
         case .success(let result): return result
@@ -138,19 +144,21 @@ public final class PostgresConnection {
         if PQconsumeInput(connection) == 0 { throw connectionLost(connection) }
     }
 
-    private func read(_ result: OpaquePointer, _ connection: OpaquePointer) -> Result<QueryResult, DatabaseError> {
+    /// Reads one result. Never closes the connection itself: the caller must stop using the handle first.
+    private func read(_ result: OpaquePointer, _ connection: OpaquePointer) -> (outcome: Result<QueryResult, DatabaseError>, connectionLost: Bool) {
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-            return .success(Self.rows(of: result))
+            return (.success(Self.rows(of: result)), false)
         default:
             let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
             let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
                 ?? String(cString: PQerrorMessage(connection))
             if PQstatus(connection) != CONNECTION_OK || DatabaseError.isConnectionLoss(sqlState: sqlState) {
-                close()
-                return .failure(.unavailable(redactor.redact(message)))
+                return (.failure(.unavailable(redactor.redact(message))), true)
             }
-            return .failure(.statementFailed(sqlState: sqlState, message: message))
+            // The server's statement_timeout, set to the same bound as ours.
+            if sqlState == "57014" { return (.failure(.timedOut(seconds: statementTimeout)), false) }
+            return (.failure(.statementFailed(sqlState: sqlState, message: message)), false)
         }
     }
 
@@ -176,13 +184,18 @@ public final class PostgresConnection {
     }
 
     private func timedOut(_ connection: OpaquePointer) -> DatabaseError {
-        if let cancel = PQgetCancel(connection) {
-            var buffer = [CChar](repeating: 0, count: 256)
-            _ = PQcancel(cancel, &buffer, Int32(buffer.count))
-            PQfreeCancel(cancel)
-        }
-        // The server may still be busy with the statement; a fresh connection is the only clean state.
+        // No PQcancel: it opens a new connection without a timeout of its own and could block this thread for
+        // minutes during a network partition. The server's statement_timeout (set at connect) ends the statement;
+        // a fresh connection is the only clean state on this side.
         close()
         return .timedOut(seconds: statementTimeout)
+    }
+}
+
+extension Result {
+    /// The error, for a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }

@@ -18,6 +18,7 @@ enum ReceiptStatements {
             SELECT 1 FROM callback_receipts r, key WHERE r.dedupe_key = key.dedupe_key
         ),
         \(lookup),
+        \(earlier(than: "")),
         \(change(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
         \(history),
         \(complaint(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
@@ -48,6 +49,7 @@ enum ReceiptStatements {
     /// (`orphaned`).
     static let retry = PreparedStatement(name: "receipt_retry", sql: """
         WITH \(lookup),
+        \(earlier(than: "AND w.id < $12::bigint")),
         \(change(guard: "")),
         \(history),
         \(complaint(guard: "")),
@@ -67,6 +69,14 @@ enum ReceiptStatements {
               FROM decided d
              WHERE r.id = $12::bigint
             RETURNING r.id, r.outcome
+        ),
+        followers AS (
+            -- Receipts that waited behind this one for the same notification are due as soon as it is settled.
+            UPDATE callback_receipts w
+               SET next_attempt_at = now()
+             WHERE w.outcome = 'waiting' AND w.id > $12::bigint AND w.next_attempt_at > now()
+               AND (SELECT outcome FROM decided) <> 'waiting'
+               AND \(sameNotification)
         )
         \(summary(outcome: "(SELECT outcome FROM stored)", receiptID: "(SELECT id FROM stored)"))
         """)
@@ -83,6 +93,24 @@ enum ReceiptStatements {
         )
         """
 
+    /// Receipts for the same notification apply in the order they arrived: while an earlier one still waits, a
+    /// later one waits behind it (otherwise a `1` could overtake the `2` it follows and be taken as permanent).
+    private static func earlier(than bound: String) -> String {
+        """
+        earlier AS (
+            SELECT 1 FROM callback_receipts w
+             WHERE w.outcome = 'waiting' \(bound)
+               AND \(sameNotification)
+             LIMIT 1
+        )
+        """
+    }
+
+    /// A stored receipt `w` about the notification this receipt names.
+    private static let sameNotification = """
+        (w.notification_id = COALESCE((SELECT id FROM found), $1::uuid) OR ($1::uuid IS NULL AND w.provider_reference = $2::text))
+        """
+
     /// Rules 1-3 as the plan states them: only `sending` and `pending` rows change, and only to the status the
     /// plan gives for that status. The row lock serialises concurrent receipts; a receipt that waited for the lock
     /// re-checks the condition against the committed row.
@@ -97,6 +125,7 @@ enum ReceiptStatements {
                    version = n.version + 1
               FROM found f
              WHERE n.id = f.id \(extra)
+               AND NOT EXISTS (SELECT 1 FROM earlier)
                AND ((n.status = 'sending' AND $4::text IS NOT NULL) OR (n.status = 'pending' AND $5::text IS NOT NULL))
             RETURNING n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,
                       n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version
@@ -122,7 +151,7 @@ enum ReceiptStatements {
             INSERT INTO complaints (notification_id, feedback_id, complaint_type, complained_at)
             SELECT f.id, $9::text, $10::text, to_timestamp($11::float8)
               FROM found f
-             WHERE $3::text = 'complaint' AND f.status <> 'created' \(extra)
+             WHERE $3::text = 'complaint' AND f.status <> 'created' AND NOT EXISTS (SELECT 1 FROM earlier) \(extra)
             ON CONFLICT (feedback_id) DO NOTHING
         )
         """
@@ -135,6 +164,7 @@ enum ReceiptStatements {
         CASE
             WHEN $3::text IS NULL THEN 'unmapped'
             WHEN EXISTS (SELECT 1 FROM changed) THEN 'applied'
+            WHEN EXISTS (SELECT 1 FROM earlier) THEN \(waiting)
             WHEN NOT EXISTS (SELECT 1 FROM found WHERE status <> 'created') THEN \(waiting)
             WHEN $3::text = 'complaint' THEN 'complaint'
             ELSE 'duplicate'
@@ -148,7 +178,7 @@ enum ReceiptStatements {
                (SELECT status FROM changed) AS status_written,
                (SELECT version FROM changed) AS history_version,
                COALESCE((SELECT id FROM found), $1::uuid) AS notification_id,
-               (SELECT extract(epoch FROM now() - sent_at) * 1000 FROM changed) AS elapsed_ms,
+               (SELECT CASE WHEN isfinite(sent_at) THEN extract(epoch FROM now() - sent_at) * 1000 END FROM changed) AS elapsed_ms,
                \(receiptID) AS receipt_id
         """
     }

@@ -21,6 +21,14 @@ struct ConfigurationTests {
         #expect(output.standardError.contains(message))
     }
 
+    @Test("a malformed DATABASE_URL stops start-up without repeating the password")
+    func malformedURL() async throws {
+        let output = try await Gateway.run(["serve", "--no-migrate"], environment: ["DATABASE_URL": "postgresql://gateway:pa%zzword@127.0.0.1/db"])
+        #expect(output.status == 78)
+        #expect(output.standardError.contains("DATABASE_URL is not a valid libpq connection string or URI"))
+        #expect(!output.standardError.contains("zzword"))
+    }
+
     @Test("a flag wins over its environment variable")
     func flagWins() async throws {
         let output = try await Gateway.run(["serve", "--port", "nope"], environment: ["PORT": "6011"])

@@ -157,6 +157,23 @@ struct MetricsTests {
         }
     }
 
+    @Test("a sent_at centuries ago, or infinite, neither traps nor fails the receipt", arguments: ["1700-01-01 00:00:00+00", "-infinity"])
+    func absurdSentAt(sentAt: String) async throws {
+        try await UDPListener.withListener { listener in
+            try await TestDatabase.with { database in
+                let metered = try Metered(database: database, port: listener.port)
+                let id = try await database.insertNotification(status: .sending)
+                try await database.query("UPDATE notifications SET sent_at = $1::timestamptz WHERE id = $2::uuid", [sentAt, id.uuidString])
+                let answer = try await metered.test { client in try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "0")) }
+                #expect(answer.0 == .ok)
+                #expect(answer.1?.status == "delivered")
+                let lines = await listener.lines(waitingUpTo: .seconds(3)) { $0.contains("notifications.api.callback.firetext.delivered:1|c") }
+                #expect(lines.contains("notifications.api.callback.firetext.delivered:1|c"))
+                #expect(!lines.contains { $0.contains("elapsed-time") })
+            }
+        }
+    }
+
     @Test("a random unknown path never becomes part of a metric name")
     func unknownPath() async throws {
         try await UDPListener.withListener { listener in

@@ -34,17 +34,20 @@ struct ConnectionTests {
         #expect(!message.contains("s3cret-pw"))
     }
 
-    @Test("a host that never answers fails within the connect timeout")
-    func blackHole() async throws {
-        // 10.255.255.1 is unroutable here: the SYN goes nowhere, so only the connect timeout ends the wait.
+    @Test("a host that accepts but never answers fails within the connect timeout")
+    func silentHost() async throws {
+        let listener = try SilentServer()
+        defer { listener.close() }
         let workers = DatabaseWorkers(configuration: DatabaseConfiguration(
-            connectionString: "postgresql://postgres@10.255.255.1:5432/none", poolSize: 1, connectTimeout: 1))
+            connectionString: "postgresql://postgres@127.0.0.1:\(listener.port)/none", poolSize: 1, connectTimeout: 2))
         let started = ContinuousClock.now
         await #expect(throws: DatabaseError.self) {
             try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 1") }
         }
         await workers.shutdownAndWait()
-        #expect(ContinuousClock.now - started < .seconds(6))
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .seconds(1), "it really waited for an answer")
+        #expect(elapsed < .seconds(8))
     }
 
     @Test("a malformed DATABASE_URL is named as such")
@@ -114,6 +117,53 @@ struct ConnectionTests {
             await #expect(throws: DatabaseError.self) {
                 try await database.query("SELECT $1::text AS value", ["a\u{0}b"])
             }
+        }
+    }
+}
+
+@Suite("Worker pool under an outage")
+struct WorkerPoolOutageTests {
+    @Test("work queued behind a failed connect fails at once with the same reason, not one connect timeout each")
+    func failFast() async throws {
+        let listener = try SilentServer()
+        defer { listener.close() }
+        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(
+            connectionString: "postgresql://postgres@127.0.0.1:\(listener.port)/none", poolSize: 1, connectTimeout: 2))
+        let outcomes = await withTaskGroup(of: (DatabaseError?, Duration).self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    let started = ContinuousClock.now
+                    do throws(DatabaseError) {
+                        _ = try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 1") }
+                        return (nil, ContinuousClock.now - started)
+                    } catch {
+                        return (error, ContinuousClock.now - started)
+                    }
+                }
+            }
+            return await group.reduce(into: [(DatabaseError?, Duration)]()) { $0.append($1) }
+        }
+        await workers.shutdownAndWait()
+        #expect(outcomes.allSatisfy { $0.0 != nil })
+        // One connect attempt times out (about 2 s); the five behind it do not each wait another 2 s.
+        #expect(outcomes.map { $0.1 }.max().map { $0 < .seconds(6) } == true)
+    }
+
+    @Test("a full queue refuses more work as unavailable instead of growing")
+    func boundedQueue() async throws {
+        try await TestDatabase.with { database in
+            let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1, maximumQueuedJobs: 2))
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        (try? await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT pg_sleep(0.2)") }) != nil
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            await workers.shutdownAndWait()
+            #expect(results.contains(true))
+            #expect(results.contains(false))
         }
     }
 }

@@ -11,6 +11,8 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     public var statementTimeout: Double
     /// The `application_name` the server shows in `pg_stat_activity`.
     public var applicationName: String
+    /// How many units of work may wait for a connection before more are refused as unavailable.
+    public var maximumQueuedJobs: Int
 
     /// Creates a configuration.
     public init(
@@ -18,13 +20,15 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         poolSize: Int = 4,
         connectTimeout: Int = 5,
         statementTimeout: Double = 10,
-        applicationName: String = "callback-gateway"
+        applicationName: String = "callback-gateway",
+        maximumQueuedJobs: Int = 2048
     ) {
         self.connectionString = connectionString
         self.poolSize = poolSize
         self.connectTimeout = connectTimeout
         self.statementTimeout = statementTimeout
         self.applicationName = applicationName
+        self.maximumQueuedJobs = maximumQueuedJobs
     }
 
     /// Checks that the connection string can be read, without connecting, so that a malformed `DATABASE_URL` stops

@@ -7,7 +7,8 @@ import Foundation
 /// a synchronous closure that receives the connection, so a transaction of several statements runs on one
 /// connection without any other request interleaving.
 public final class DatabaseWorkers: Sendable {
-    private let queue = JobQueue()
+    private let queue: JobQueue
+    private let breaker = ConnectBreaker()
     private let running = DispatchGroup()
     /// The configuration the workers connect with.
     public let configuration: DatabaseConfiguration
@@ -16,10 +17,11 @@ public final class DatabaseWorkers: Sendable {
     /// they break, so the gateway recovers by itself once the database is back.
     public init(configuration: DatabaseConfiguration) {
         self.configuration = configuration
+        self.queue = JobQueue(capacity: configuration.maximumQueuedJobs)
         for index in 0..<max(configuration.poolSize, 1) {
             running.enter()
-            let thread = Thread { [queue, running] in
-                let slot = ConnectionSlot(configuration: configuration)
+            let thread = Thread { [queue, breaker, running] in
+                let slot = ConnectionSlot(configuration: configuration, breaker: breaker)
                 while let job = queue.next() { job(slot) }
                 slot.close()
                 running.leave()
@@ -33,13 +35,15 @@ public final class DatabaseWorkers: Sendable {
 
     /// Runs `work` on a worker thread with a live connection and returns its result.
     ///
-    /// - Throws: ``DatabaseError`` from connecting or from `work`; ``DatabaseError/shuttingDown`` after
-    ///   ``shutdown()``.
+    /// - Throws: ``DatabaseError`` from connecting or from `work`; ``DatabaseError/unavailable(_:)`` at once while
+    ///   the database was just found unreachable, or when too much work already waits;
+    ///   ``DatabaseError/shuttingDown`` after ``shutdown()``.
     public func run<T: Sendable>(
         _ work: @escaping @Sendable (PostgresConnection) throws(DatabaseError) -> T
     ) async throws(DatabaseError) -> T {
+        if let error = breaker.openError() { throw error }
         let result: Result<T, DatabaseError> = await withCheckedContinuation { continuation in
-            let accepted = queue.enqueue { slot in
+            let refusal = queue.enqueue { slot in
                 do throws(DatabaseError) {
                     let connection = try slot.connection()
                     continuation.resume(returning: .success(try work(connection)))
@@ -47,7 +51,7 @@ public final class DatabaseWorkers: Sendable {
                     continuation.resume(returning: .failure(error))
                 }
             }
-            if !accepted { continuation.resume(returning: .failure(.shuttingDown)) }
+            if let refusal { continuation.resume(returning: .failure(refusal)) }
         }
         return try result.get()
     }
@@ -61,72 +65,5 @@ public final class DatabaseWorkers: Sendable {
         await withCheckedContinuation { continuation in
             running.notify(queue: .global()) { continuation.resume() }
         }
-    }
-}
-
-/// The connection a worker thread owns, opened lazily and replaced when broken.
-final class ConnectionSlot {
-    private let configuration: DatabaseConfiguration
-    private var current: PostgresConnection?
-
-    init(configuration: DatabaseConfiguration) {
-        self.configuration = configuration
-    }
-
-    func connection() throws(DatabaseError) -> PostgresConnection {
-        if let current, current.isUsable() { return current }
-        current?.close()
-        current = nil
-        let fresh = try PostgresConnection(configuration: configuration)
-        current = fresh
-        return fresh
-    }
-
-    func close() {
-        current?.close()
-        current = nil
-    }
-}
-
-/// Jobs waiting for a worker thread.
-final class JobQueue: @unchecked Sendable {
-    typealias Job = @Sendable (ConnectionSlot) -> Void
-
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var jobs: [Job] = []
-    private var head = 0
-    private var closed = false
-
-    /// Adds a job; `false` when the queue is closed.
-    func enqueue(_ job: @escaping Job) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !closed else { return false }
-        jobs.append(job)
-        condition.signal()
-        return true
-    }
-
-    /// The next job, waiting for one; `nil` once the queue is closed and empty.
-    func next() -> Job? {
-        condition.lock()
-        defer { condition.unlock() }
-        while head == jobs.count && !closed { condition.wait() }
-        guard head < jobs.count else { return nil }
-        let job = jobs[head]
-        head += 1
-        if head == jobs.count {
-            jobs.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        return job
-    }
-
-    func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
     }
 }

@@ -145,11 +145,11 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let selection = RedriveSelection(outcome: outcome, provider: chosenProvider, since: try since.map(Self.parseSince))
         let redrive = Redrive(selection: selection, interpreter: try interpreter())
-        let redriven = try await Database.withWorkers(database) { workers in try await redrive.run(on: workers) }
+        let tally = try await Database.withWorkers(database) { workers in try await redrive.run(on: workers) }
         if json {
-            print(String(decoding: try Redrive.json(redriven, selection: selection), as: UTF8.self))
+            print(String(decoding: try redrive.json(tally), as: UTF8.self))
         } else {
-            print(Redrive.table(redriven, selection: selection), terminator: "")
+            print(redrive.table(tally), terminator: "")
         }
     }
 

@@ -17,7 +17,7 @@ struct UnmappedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let statuses = try await Database.withWorkers(database) { workers in
-            try await PostgresReceiptStore(workers: workers).unmappedStatuses()
+            try await PostgresReceiptStore(workers: workers).unmappedStatuses(limit: 1000)
         }
         if json {
             print(String(decoding: try UnmappedStatusReport.json(statuses), as: UTF8.self))

@@ -122,7 +122,8 @@ struct ReplayCommandTests {
             let output = try await Gateway.run(["replay", "--from-db", "unmapped", "--provider", "mmg", "--mappings", mappings.path, "--json"],
                                               environment: ["DATABASE_URL": database.url])
             #expect(output.status == 0, "\(output.standardError)")
-            #expect(output.standardOutput.contains(#""outcome" : "applied""#))
+            #expect(output.standardOutput.contains(#""now" : "applied""#))
+            #expect(output.standardOutput.contains(#""redriven" : 1"#))
             #expect(try await database.notification(id)?.status == .permanentFailure)
             #expect(try await database.receiptOutcomes(id) == ["applied"])
             let listed = try await Gateway.run(["unmapped"], environment: ["DATABASE_URL": database.url])

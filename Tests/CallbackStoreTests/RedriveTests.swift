@@ -1,6 +1,7 @@
 import CallbackCore
 import CallbackStore
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -22,6 +23,20 @@ struct RedriveTests {
         )
     }
 
+    /// Re-drives and collects every batch, as the tests want to see each receipt.
+    static func redriveAll(
+        _ store: PostgresReceiptStore, _ selection: RedriveSelection, batchSize: Int,
+        interpret: @escaping @Sendable (StoredReceipt) -> MappedReceipt? = RedriveTests.interpret
+    ) async throws -> [RetriedReceipt] {
+        let collected = Mutex<[RetriedReceipt]>([])
+        let total = try await store.redrive(selection, batchSize: batchSize, schedule: .standard, interpret: interpret) { batch in
+            collected.withLock { $0 += batch }
+        }
+        let all = collected.withLock { $0 }
+        #expect(total == all.count)
+        return all
+    }
+
     @Test("only the chosen outcome, provider and period are re-driven, page by page, each once")
     func selection() async throws {
         try await TestDatabase.with { database in
@@ -37,8 +52,7 @@ struct RedriveTests {
             try await database.query("UPDATE callback_receipts SET received_at = now() - interval '2 days' WHERE raw_body = $1::text", ["\(mmg[0])|99|0"])
 
             let since = Date().addingTimeInterval(-3600)
-            let redriven = try await database.store.redrive(
-                RedriveSelection(outcome: .unmapped, provider: .mmg, since: since), batchSize: 2, schedule: .standard, interpret: Self.interpret)
+            let redriven = try await Self.redriveAll(database.store, RedriveSelection(outcome: .unmapped, provider: .mmg, since: since), batchSize: 2)
             #expect(redriven.count == 6)
             #expect(Set(redriven.map(\.stored.id)).count == 6)
             #expect(redriven.allSatisfy { $0.result.outcome == .applied && $0.result.statusWritten == .delivered })
@@ -48,11 +62,9 @@ struct RedriveTests {
             #expect(try await database.receiptOutcomes(firetext) == ["unmapped"])
 
             // Still-unknown statuses keep their outcome and are not taken twice within one run.
-            let again = try await database.store.redrive(
-                RedriveSelection(outcome: .unmapped), batchSize: 1, schedule: .standard,
-                interpret: { stored in
-                    Self.interpret(stored).map { MappedReceipt(receipt: $0.receipt, mapping: MappingResult(target: nil)) }
-                })
+            let again = try await Self.redriveAll(database.store, RedriveSelection(outcome: .unmapped), batchSize: 1) { stored in
+                Self.interpret(stored).map { MappedReceipt(receipt: $0.receipt, mapping: MappingResult(target: nil)) }
+            }
             #expect(again.count == 2)
             #expect(again.allSatisfy { $0.result.outcome == .unmapped })
         }
@@ -68,7 +80,7 @@ struct RedriveTests {
             #expect(try await database.store.record(receipt).outcome == .waiting)
             try await database.query("UPDATE callback_receipts SET outcome = 'orphaned', next_attempt_at = NULL")
             try await database.insertNotification(id: id, status: .sending)
-            let redriven = try await database.store.redrive(RedriveSelection(outcome: .orphaned), batchSize: 10, schedule: .standard, interpret: Self.interpret)
+            let redriven = try await Self.redriveAll(database.store, RedriveSelection(outcome: .orphaned), batchSize: 10)
             #expect(redriven.map(\.result.outcome) == [.applied])
             #expect(try await database.notification(id)?.status == .delivered)
         }

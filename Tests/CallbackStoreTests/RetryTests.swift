@@ -103,6 +103,37 @@ struct RetryTests {
         }
     }
 
+    @Test("a receipt whose statement fails is postponed; the rest of its batch is applied")
+    func failureInTheMiddleOfABatch() async throws {
+        try await TestDatabase.with { database in
+            let ids = [UUID(), UUID(), UUID()]
+            for id in ids { _ = try await database.store.record(Self.receipt(id, .delivered)) }
+            for id in ids { try await database.insertNotification(id: id, status: .sending) }
+            // A trigger that refuses to update the middle notification, as a broken row or a constraint would.
+            try await database.query("""
+                CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test'; END $$
+                """)
+            try await database.query("""
+                CREATE TRIGGER refuse BEFORE UPDATE ON notifications FOR EACH ROW
+                WHEN (OLD.id = '\(ids[1].uuidString.lowercased())'::uuid) EXECUTE FUNCTION refuse_update()
+                """)
+            try await Self.makeDue(database)
+            let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
+            #expect(retried.map(\.result.outcome) == [.applied, .waiting, .applied])
+            #expect(retried[1].failure != nil)
+            #expect(try await database.notification(ids[0])?.status == .delivered)
+            #expect(try await database.notification(ids[1])?.status == .sending)
+            #expect(try await database.notification(ids[2])?.status == .delivered)
+            let postponed = try await database.query(
+                "SELECT outcome, attempts, next_attempt_at > now() AS later FROM callback_receipts WHERE notification_id = $1::uuid",
+                [ids[1].uuidString])
+            #expect(postponed.value("outcome") == "waiting")
+            #expect(postponed.value("attempts") == "2")
+            #expect(postponed.value("later") == "t")
+        }
+    }
+
     @Test("retriers on several replicas take each due receipt once")
     func replicasShareTheWork() async throws {
         try await TestDatabase.with(poolSize: 6) { database in

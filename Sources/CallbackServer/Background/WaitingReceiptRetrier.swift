@@ -30,32 +30,48 @@ public struct WaitingReceiptRetrier: Service {
         self.metrics = metrics
     }
 
-    /// Polls until the service group shuts down. A database outage is logged and waited out.
+    /// Polls until the service group shuts down. A database outage is logged (at most twice a minute) and waited
+    /// out.
     public func run() async throws {
+        var lastWarning: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                _ = try await metrics.measured("tasks.retry_waiting_receipts") { () async throws(DatabaseError) in try await drainDue() }
+                try await metrics.measured("tasks.retry_waiting_receipts") { () async throws(DatabaseError) in
+                    // Batch after batch, keeping nothing: a backlog of millions must not be held in memory.
+                    while try await retryDueBatch().count >= configuration.retryBatchSize {}
+                }
             } catch {
-                logger.warning("could not retry waiting receipts; will try again", metadata: ["error": "\(error)"])
+                if lastWarning.map({ ContinuousClock.now - $0 >= .seconds(30) }) ?? true {
+                    logger.warning("could not retry waiting receipts; will keep trying", metadata: ["error": "\(error)"])
+                    lastWarning = .now
+                }
             }
             let interval = Duration.milliseconds(Int(configuration.retryPollInterval * 1000))
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
-    /// Retries every receipt that is due now, batch after batch, and returns what each retry did.
+    /// Retries one batch of the receipts that are due now, logs and counts each, and returns them.
+    @discardableResult
+    public func retryDueBatch() async throws(DatabaseError) -> [RetriedReceipt] {
+        let batch = try await store.retryWaiting(
+            limit: configuration.retryBatchSize,
+            schedule: configuration.retrySchedule,
+            interpret: interpreter.storedReceiptReader
+        )
+        for retried in batch {
+            receiptLog.retried(retried, logger: logger)
+            ReceiptMetrics(metrics: metrics).retried(retried.stored.provider, retried.result)
+        }
+        return batch
+    }
+
+    /// Retries every receipt that is due now, batch after batch, and returns what each retry did. For a small
+    /// number of due receipts (the background service does not keep them).
     public func drainDue() async throws(DatabaseError) -> [RetriedReceipt] {
         var all: [RetriedReceipt] = []
         while true {
-            let batch = try await store.retryWaiting(
-                limit: configuration.retryBatchSize,
-                schedule: configuration.retrySchedule,
-                interpret: interpreter.storedReceiptReader
-            )
-            for retried in batch {
-                receiptLog.retried(retried, logger: logger)
-                ReceiptMetrics(metrics: metrics).retried(retried.stored.provider, retried.result)
-            }
+            let batch = try await retryDueBatch()
             all += batch
             if batch.count < configuration.retryBatchSize { return all }
         }

@@ -44,6 +44,10 @@ public struct ReceiptLog: Sendable {
         metadata["attempts"] = .stringConvertible(retried.stored.attempts + 1)
         metadata["receipt_id"] = .stringConvertible(retried.stored.id)
         if let status = retried.result.statusWritten { metadata["status"] = .string(status.rawValue) }
+        if let failure = retried.failure {
+            logger.warning("stored receipt could not be applied now; postponed", metadata: metadata.merging(["error": "\(failure)"]) { $1 })
+            return
+        }
         switch retried.result.outcome {
         case .orphaned: logger.warning("receipt orphaned: no notification in flight appeared in time", metadata: metadata)
         case .waiting: logger.debug("receipt still waiting", metadata: metadata)

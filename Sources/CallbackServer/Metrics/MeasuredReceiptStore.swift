@@ -35,15 +35,18 @@ public struct MeasuredReceiptStore: ReceiptStore {
         _ selection: RedriveSelection,
         batchSize: Int,
         schedule: RetrySchedule,
-        interpret: @escaping @Sendable (StoredReceipt) -> MappedReceipt?
-    ) async throws(DatabaseError) -> [RetriedReceipt] {
+        interpret: @escaping @Sendable (StoredReceipt) -> MappedReceipt?,
+        onBatch: @Sendable ([RetriedReceipt]) async -> Void
+    ) async throws(DatabaseError) -> Int {
         try await metrics.measured("dao.redrive_receipts") { () async throws(DatabaseError) in
-            try await base.redrive(selection, batchSize: batchSize, schedule: schedule, interpret: interpret)
+            try await base.redrive(selection, batchSize: batchSize, schedule: schedule, interpret: interpret, onBatch: onBatch)
         }
     }
 
-    public func unmappedStatuses() async throws(DatabaseError) -> [UnmappedStatus] {
-        try await metrics.measured("dao.get_unmapped_statuses") { () async throws(DatabaseError) in try await base.unmappedStatuses() }
+    public func unmappedStatuses(limit: Int) async throws(DatabaseError) -> [UnmappedStatus] {
+        try await metrics.measured("dao.get_unmapped_statuses") { () async throws(DatabaseError) in
+            try await base.unmappedStatuses(limit: limit)
+        }
     }
 
     public func isReady() async -> Bool { await base.isReady() }

@@ -10,7 +10,7 @@ struct AdminController<Context: RequestContext> {
     func addRoutes(to router: Router<Context>) {
         let admin = router.group("/admin").add(middleware: AdminTokenMiddleware(token: token))
         admin.get("/unmapped") { _, _ in
-            let statuses = try await store.unmappedStatuses()
+            let statuses = try await store.unmappedStatuses(limit: 1000)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],

@@ -79,7 +79,9 @@ struct ReplayCommand: AsyncParsableCommand {
     private func replay() async throws {
         guard !paths.isEmpty else { throw ConfigurationError("give fixture files or folders to replay (e.g. fixtures/), or --from-db") }
         guard (1...256).contains(concurrency) else { throw ConfigurationError("--concurrency is \(concurrency); give a whole number from 1 to 256") }
-        if let rate, !(rate > 0 && rate.isFinite) { throw ConfigurationError("--rate is \(rate); give a positive number of receipts per second") }
+        if let rate, !(0.001...100_000).contains(rate) {
+            throw ConfigurationError("--rate is \(rate); give receipts per second from 0.001 to 100000")
+        }
         let fixtures = try FixtureSet.load(paths)
         if dryRun {
             print(DryRun(interpreter: try interpreter()).table(for: fixtures), terminator: "")

@@ -41,6 +41,21 @@ struct ContractTests {
         }
     }
 
+    @Test("an identifier too long to be real (SES messageId, MMG reference) is a 400, not a database failure on every resend")
+    func overlongIdentifiers() async throws {
+        try await TestDatabase.with { database in
+            let harness = try Harness(database: database)
+            let long = String(repeating: "m", count: 5000)
+            let mmg = #"{"reference":"\#(long)","CID":"\#(UUID())","status":3}"#
+            let results = try await harness.test { client in
+                [try await client.ses(Bodies.ses("Delivery", messageID: long)), try await client.mmg(mmg)]
+            }
+            #expect(results.map(\.0) == [.badRequest, .badRequest])
+            #expect(results[0].1?.message == ["SES callback failed: the provider's message reference is longer than 256 bytes"])
+            #expect(try await database.count("callback_receipts") == 0)
+        }
+    }
+
     @Test("413 for a body over the limit, read no further; a body at the limit is read")
     func tooLarge() async throws {
         try await TestDatabase.with { database in

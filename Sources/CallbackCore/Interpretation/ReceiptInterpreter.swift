@@ -25,6 +25,7 @@ public struct ReceiptInterpreter: Sendable {
         }
         switch try adapter.parse(payload) {
         case .receipt(let receipt):
+            try ReceiptLimits.check(receipt)
             return .receipt(MappedReceipt(receipt: receipt, mapping: mappings.map(receipt)))
         case .subscriptionConfirmation(let message):
             return .subscriptionConfirmation(message)

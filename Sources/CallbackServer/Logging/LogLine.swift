@@ -4,7 +4,7 @@ import Logging
 /// Formats one log event.
 enum LogLine {
     static func text(level: Logger.Level, message: String, label: String, metadata: Logger.Metadata) -> String {
-        var line = "\(timestamp()) \(level) \(message)"
+        var line = "\(timestamp()) \(level) \(escaped(message))"
         for key in metadata.keys.sorted() {
             guard let value = metadata[key] else { continue }
             line += " \(key)=\(textValue(value))"
@@ -27,12 +27,39 @@ enum LogLine {
 
     private static func textValue(_ value: Logger.Metadata.Value) -> String {
         switch value {
-        case .string(let string):
-            string.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) ? "\"\(string.replacingOccurrences(of: "\"", with: "\\\""))\"" : string
-        case .stringConvertible(let convertible): "\(convertible)"
+        case .string(let string): quoted(string)
+        case .stringConvertible(let convertible): quoted("\(convertible)")
         case .array(let values): "[" + values.map(textValue).joined(separator: ",") + "]"
         case .dictionary(let values): "{" + values.keys.sorted().map { "\($0)=\(values[$0].map(textValue) ?? "")" }.joined(separator: ",") + "}"
         }
+    }
+
+    /// A value as one token of a text line: quoted when it holds spaces, quotes or `=`, and with line breaks and
+    /// other control characters escaped, so that no value can end the line and forge the next one.
+    private static func quoted(_ value: String) -> String {
+        let escaped = escaped(value)
+        let needsQuotes = escaped != value || value.isEmpty || value.contains(where: { $0 == " " || $0 == "=" })
+        return needsQuotes ? "\"\(escaped)\"" : value
+    }
+
+    private static func escaped(_ value: String) -> String {
+        var escaped = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            default:
+                if scalar.properties.generalCategory == .control {
+                    escaped += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return escaped
     }
 
     private static func jsonValue(_ value: Logger.Metadata.Value) -> Any {

@@ -1,23 +1,30 @@
 /// Makes a value that came from a request safe to log.
 ///
-/// Provider statuses and codes are short tokens; a field that holds anything that could be a phone number (a run
-/// of seven or more digits) or an email address (an `@`) is replaced, and every value is cut short so that a
-/// hostile body cannot flood the log.
+/// Provider statuses and codes are short tokens. A value that holds anything that could be a phone number (seven or
+/// more digits in a row, spaces, dashes, dots, brackets and `+` between them allowed) or an email address (an `@`)
+/// is replaced; control characters become `?` so that a value cannot start a forged log line; and every value is cut
+/// short so that a hostile body cannot flood the log.
 enum LogSafe {
     static let maximumLength = 64
 
     static func token(_ value: String) -> String {
-        var digitRun = 0
+        var digits = 0
         for scalar in value.unicodeScalars {
             if scalar == "@" { return "[redacted]" }
-            digitRun = ("0"..."9").contains(scalar) ? digitRun + 1 : 0
-            if digitRun >= 7 { return "[redacted]" }
+            if ("0"..."9").contains(scalar) {
+                digits += 1
+                if digits >= 7 { return "[redacted]" }
+            } else if !" -.()+".unicodeScalars.contains(scalar) {
+                digits = 0
+            }
         }
         return bounded(value)
     }
 
-    /// Cuts a value that is known to carry no personal data (an SNS topic ARN) to the maximum length.
+    /// Cuts a value that is known to carry no personal data (an SNS topic ARN) to the maximum length, with control
+    /// characters replaced.
     static func bounded(_ value: String) -> String {
-        value.count <= maximumLength ? value : String(value.prefix(maximumLength)) + "…"
+        let cut = value.count <= maximumLength ? value : String(value.prefix(maximumLength)) + "…"
+        return String(String.UnicodeScalarView(cut.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 }

@@ -3,8 +3,11 @@ import Foundation
 
 /// Opens the database for a one-off command, with errors an operator can act on.
 enum Database {
-    /// Runs `body` with workers on the configured database, migrated, and shuts them down afterwards.
-    static func withWorkers<T>(_ options: DatabaseOptions, _ body: (DatabaseWorkers) async throws -> T) async throws -> T {
+    /// Runs `body` with workers on the configured database (migrated first when `migrate` is set) and shuts them
+    /// down afterwards.
+    static func withWorkers<T>(
+        _ options: DatabaseOptions, migrate: Bool = false, _ body: (DatabaseWorkers) async throws -> T
+    ) async throws -> T {
         let configuration: DatabaseConfiguration
         do {
             configuration = try options.resolve(ProcessInfo.processInfo.environment)
@@ -15,7 +18,7 @@ enum Database {
         let workers = DatabaseWorkers(configuration: configuration)
         defer { workers.shutdown() }
         do {
-            _ = try await Migrator(workers: workers).migrate()
+            if migrate { _ = try await Migrator(workers: workers).migrate() }
             return try await body(workers)
         } catch let error as DatabaseError {
             Failure.report("\(error)")

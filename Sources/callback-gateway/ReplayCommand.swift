@@ -125,7 +125,8 @@ struct ReplayCommand: AsyncParsableCommand {
         } catch {
             throw ConfigurationError("cannot read \(file) as a list of notifications (\(error)); see fixtures/README.md for its shape")
         }
-        let seeded = try await Database.withWorkers(database) { workers in
+        // A demo may start on an empty database: seeding creates the schema first.
+        let seeded = try await Database.withWorkers(database, migrate: true) { workers in
             try await FixtureSeeder(workers: workers).seed(list, receipts: fixtures.entries.map(\.fixture))
         }
         FileHandle.standardError.write(Data("seeded \(seeded) notifications from \(file)\n".utf8))

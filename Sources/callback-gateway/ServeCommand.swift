@@ -70,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
         let format = settings.logFormat
         let level = settings.logLevel
         LoggingSystem.bootstrap { label in GatewayLogHandler(label: label, format: format, level: level) }
+        defer { GatewayLogHandler.flush() }
+        // A log reader that goes away must not kill the gateway with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         let logger = Logger(label: "callback-gateway")
 
         let workers = DatabaseWorkers(configuration: settings.database)
@@ -119,10 +122,21 @@ struct ServeCommand: AsyncParsableCommand {
             alerter: alerter,
             services: services
         )
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Requests in flight get this long to finish after SIGTERM; a stuck one must not keep the process forever.
+        group.maximumGracefulShutdownDuration = .seconds(30)
+        group.maximumCancellationDuration = .seconds(5)
         do {
-            try await app.runService()
+            try await ServiceGroup(configuration: group).run()
         } catch {
-            logger.critical("the gateway stopped", metadata: ["error": "\(error)"])
+            let reason = "\(error)"
+            if reason.contains("Address already in use") {
+                logger.critical("cannot listen: the address is already in use; stop the process that holds it or choose another PORT or HOST", metadata: [
+                    "host": .string(settings.gateway.host), "port": .stringConvertible(settings.gateway.port),
+                ])
+            } else {
+                logger.critical("the gateway stopped", metadata: ["error": .string(reason)])
+            }
             throw Failure.runtime
         }
         logger.info("callback-gateway stopped")

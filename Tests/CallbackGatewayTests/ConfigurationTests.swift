@@ -29,6 +29,29 @@ struct ConfigurationTests {
         #expect(!output.standardError.contains("zzword"))
     }
 
+    @Test("a port already in use is named, with what to do, and exit 1")
+    func portInUse() async throws {
+        let holder = try SilentServer()
+        defer { holder.close() }
+        try await TestDatabase.with { database in
+            let output = try await Gateway.run(["serve"], environment: [
+                "DATABASE_URL": database.url, "HOST": "127.0.0.1", "PORT": String(holder.port),
+            ])
+            #expect(output.status == 1)
+            #expect(output.standardError.contains("cannot listen: the address is already in use"))
+            #expect(output.standardError.contains("port=\(holder.port)"))
+        }
+    }
+
+    @Test("replay refuses a rate or concurrency out of range, with exit 78", arguments: [
+        ["--rate", "0"], ["--rate", "1e-300"], ["--concurrency", "0"], ["--concurrency", "1000"],
+    ])
+    func replayRanges(arguments: [String]) async throws {
+        let output = try await Gateway.run(["replay"] + arguments + ["--to", "http://127.0.0.1:1", "fixtures/mmg"], environment: [:])
+        #expect(output.status == 78)
+        #expect(output.standardError.contains(arguments[0] + " is"))
+    }
+
     @Test("a flag wins over its environment variable")
     func flagWins() async throws {
         let output = try await Gateway.run(["serve", "--port", "nope"], environment: ["PORT": "6011"])

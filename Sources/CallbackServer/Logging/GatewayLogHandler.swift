@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 
-/// Writes one line per log event to standard error, as text or JSON.
+/// Writes one line per log event to standard error, as text or JSON, through a writer thread so that logging never
+/// blocks a request.
 public struct GatewayLogHandler: LogHandler {
     /// The level below which events are dropped.
     public var logLevel: Logger.Level
@@ -31,6 +32,11 @@ public struct GatewayLogHandler: LogHandler {
         case .text: LogLine.text(level: event.level, message: "\(event.message)", label: label, metadata: merged)
         case .json: LogLine.json(level: event.level, message: "\(event.message)", label: label, metadata: merged)
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        LogWriter.standardError.write(line + "\n")
+    }
+
+    /// Waits (briefly) until every line logged so far is written; call it before the process exits.
+    public static func flush() {
+        LogWriter.standardError.flush()
     }
 }

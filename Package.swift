@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallbackGatewayTests",
-            dependencies: ["CallbackCore", "TestSupport"],
+            dependencies: ["CallbackCore", "CallbackStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -12,13 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let configuration: DatabaseConfiguration
-        do {
-            configuration = try database.resolve(ProcessInfo.processInfo.environment)
-        } catch {
-            Failure.report("\(error)")
-            throw Failure.configuration
-        }
+        let configuration = try Database.configuration(database)
         let workers = DatabaseWorkers(configuration: DatabaseConfiguration(
             connectionString: configuration.connectionString,
             poolSize: 1,

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Mapping table")
 struct MappingTableTests {
-    @Test("the default file parses and holds every row of the design")
+    @Test("the default file parses and holds every row of the documented table")
     func defaultRows() throws {
         let table = try DefaultMappings.table()
         #expect(table.entries.count == 22)
@@ -36,7 +36,7 @@ struct MappingTableTests {
         Row(provider: .ses, status: "Complaint", target: .complaint),
     ]
 
-    @Test("maps every row of the design's default table", arguments: designRows)
+    @Test("maps every row of the documented default table", arguments: designRows)
     func designRow(row: Row) throws {
         let result = try DefaultMappings.table().map(provider: row.provider, rawStatus: row.status, detailCode: row.detail)
         #expect(result == MappingResult(target: row.target))

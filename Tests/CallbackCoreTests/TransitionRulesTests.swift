@@ -37,7 +37,7 @@ struct TransitionRulesTests {
         #expect(!UnmappedRule.applies(to: .delivered))
     }
 
-    @Test("decisions of the design's examples")
+    @Test("decisions of the documented examples")
     func examples() {
         // Firetext 1 from sending → permanent; after 2 (pending) → temporary.
         #expect(TransitionRules.decide(target: .failure, current: .sending) == .write(.permanentFailure))
@@ -63,12 +63,22 @@ struct TransitionRulesTests {
         }
     }
 
-    @Test("the plan is the decision from sending and from pending", arguments: MappingTarget.allCases)
-    func plan(target: MappingTarget) {
-        let plan = TransitionRules.plan(for: target)
-        #expect(plan.fromSending == TransitionRules.decide(target: target, current: .sending).statusWritten)
-        #expect(plan.fromPending == TransitionRules.decide(target: target, current: .pending).statusWritten)
-        #expect(!TransitionRules.plan(for: nil).changesAnything)
+    @Test("the plan the database carries out, target by target")
+    func plan() {
+        let expected: [MappingTarget?: TransitionPlan] = [
+            .delivered: TransitionPlan(fromSending: .delivered, fromPending: .delivered),
+            .pending: TransitionPlan(fromSending: .pending, fromPending: nil),
+            .temporaryFailure: TransitionPlan(fromSending: .temporaryFailure, fromPending: .temporaryFailure),
+            .permanentFailure: TransitionPlan(fromSending: .permanentFailure, fromPending: .permanentFailure),
+            .technicalFailure: TransitionPlan(fromSending: .technicalFailure, fromPending: .technicalFailure),
+            .failure: TransitionPlan(fromSending: .permanentFailure, fromPending: .temporaryFailure),
+            .complaint: TransitionPlan(fromSending: nil, fromPending: nil),
+            nil: TransitionPlan(fromSending: nil, fromPending: nil),
+        ]
+        for (target, plan) in expected {
+            #expect(TransitionRules.plan(for: target) == plan, "\(target?.rawValue ?? "unmapped")")
+        }
+        #expect(expected.count == MappingTarget.allCases.count + 1)
     }
 }
 

@@ -14,7 +14,7 @@ struct AlertWiringTests {
             try await TestDatabase.with { database in
                 let id = try await database.insertNotification(status: .sending)
                 let server = try await RunningGateway.start(database: database, environment: [
-                    "ALERT_WEBHOOK_URL": receiver.url().absoluteString, "ALERT_COOLDOWN": "3s",
+                    "ALERT_WEBHOOK_URL": receiver.url().absoluteString, "ALERT_COOLDOWN": "6s",
                 ])
                 defer { server.stop() }
                 #expect(try await server.post("/notifications/sms/mmg", Self.mmg(id, status: 99, nonce: 0), contentType: "application/json").0 == 200)
@@ -29,7 +29,7 @@ struct AlertWiringTests {
                     #expect(try await server.post("/notifications/sms/mmg", Self.mmg(id, status: 99, nonce: nonce), contentType: "application/json").0 == 200)
                 }
                 #expect(await receiver.requests(after: .milliseconds(500)).count == 1, "nothing more within the cooldown")
-                let second = await receiver.requests(waitingUpTo: .seconds(10)) { $0.count >= 2 }
+                let second = await receiver.requests(waitingUpTo: .seconds(15)) { $0.count >= 2 }
                 try #require(second.count == 2)
                 #expect(second[1].body.contains("Seen 10 times since"))
             }

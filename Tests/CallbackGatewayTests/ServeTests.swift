@@ -1,3 +1,4 @@
+import CallbackStore
 import Foundation
 import Testing
 import TestSupport
@@ -68,9 +69,19 @@ struct ServeTests {
             try await database.query("BEGIN")
             try await database.query("SELECT id FROM notifications WHERE id = $1::uuid FOR UPDATE", [id.uuidString])
             async let answer = server.post("/notifications/sms/firetext", "status=0&reference=\(id)")
-            try await Task.sleep(for: .milliseconds(500))
+            // Wait (from a connection of its own: statistics are frozen inside a transaction) until the receipt's
+            // statement is blocked on the lock, so the request is surely in flight when SIGTERM arrives.
+            let observer = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
+            for _ in 0..<200 {
+                let waiting = try await observer.run { connection throws(DatabaseError) in
+                    try connection.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'callback-gateway'")
+                }
+                if waiting.value("n") == "1" { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            await observer.shutdownAndWait()
             server.process.signal(SIGTERM)
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(300))
             try await database.query("COMMIT")
             let (status, body) = try await answer
             #expect(status == 200)

@@ -8,7 +8,8 @@ import TestSupport
 
 /// Alerts on unmapped statuses and unknown detail codes, checked against a real HTTP server on 127.0.0.1: every
 /// assertion about an alert is about a POST that actually arrived.
-@Suite("Unmapped alerts")
+/// A request path that blocked on the webhook would hang these tests; the time limit turns that into a failure.
+@Suite("Unmapped alerts", .timeLimit(.minutes(2)))
 struct AlertTests {
     private static func alerter(
         _ receiver: WebhookReceiver,
@@ -214,12 +215,11 @@ struct AlertTests {
         }
     }
 
-    /// 10 000 occurrences while the webhook is failing or stalled: each call only counts, so they all return at
-    /// once (a single POST would take longer than the bound).
+    /// 10 000 occurrences while the webhook is failing or stalled: each call only counts, so they all return (a
+    /// call that waited for the stalled webhook would never return, and the suite's time limit would fail it).
     private static func expectRequestPathUnaffected(
         _ alerter: UnmappedAlerter, provider: Provider, rawStatus: String, detailCode: String? = nil
     ) throws {
-        let started = ContinuousClock.now
         for _ in 0..<10_000 {
             if let detailCode {
                 alerter.unknownDetailCode(provider: provider, rawStatus: rawStatus, detailCode: detailCode)
@@ -227,8 +227,6 @@ struct AlertTests {
                 alerter.unmappedStatus(provider: provider, rawStatus: rawStatus, detailCode: nil)
             }
         }
-        let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(5), "10 000 calls took \(elapsed)")
     }
 
     private static func warning(in logs: CapturedLogs, containing text: String) async -> CapturedLogs.Event? {

@@ -1,4 +1,5 @@
 import CallbackCore
+import CallbackServer
 import CallbackStore
 import Foundation
 import HTTPTypes
@@ -149,20 +150,13 @@ enum FixtureSet {
                 for header in fixture.headers {
                     headers.append(HTTPField(name: try #require(HTTPField.Name(header.name)), value: header.value))
                 }
-                let (status, answer) = try await client.post(path(of: fixture.provider), fixture.body, contentType: fixture.contentType, headers: headers)
+                let (status, answer) = try await client.post(CallbackRoutes.path(for: fixture.provider), fixture.body, contentType: fixture.contentType, headers: headers)
                 replies.append(Reply(status: status.code, answer: answer))
             }
             return replies
         }
     }
 
-    static func path(of provider: Provider) -> String {
-        switch provider {
-        case .firetext: "/notifications/sms/firetext"
-        case .mmg: "/notifications/sms/mmg"
-        case .ses: "/notifications/email/ses"
-        }
-    }
 
     /// The keys of `table` that no fixture's receipt is mapped by. A receipt is mapped by the line of its status
     /// and detail code when the table has one, else by its status's own line (the table's fallback).

@@ -8,7 +8,7 @@ import Logging
 import Testing
 import TestSupport
 
-/// The metric names of the design, read as real UDP datagrams from a listener standing in for StatsD.
+/// The documented metric names, read as real UDP datagrams from a listener standing in for StatsD.
 @Suite("StatsD metrics on the wire")
 struct MetricsTests {
     /// The gateway's router with StatsD pointed at a test listener.
@@ -199,7 +199,7 @@ struct MetricsTests {
                 let id = UUID()
                 _ = try await metered.test { client in try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "0")) }
                 try await database.insertNotification(id: id, status: .sending)
-                try await database.query("UPDATE callback_receipts SET next_attempt_at = now() - interval '1 second'")
+                try await database.makeWaitingReceiptsDue()
                 let retrier = metered.retrier
                 let expected = ["notifications.api.tasks.retry_waiting_receipts:1|c", "notifications.api.callback.firetext.delivered:1|c",
                                 "notifications.api.dao.retry_waiting_receipts:1|c"]

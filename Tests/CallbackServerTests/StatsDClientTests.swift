@@ -8,7 +8,9 @@ import TestSupport
 
 /// The StatsD backend, checked against a real UDP socket on 127.0.0.1: every assertion is about datagrams that
 /// actually arrived.
-@Suite("StatsD client")
+/// A send that blocked on an unreachable or unresolvable StatsD would hang these tests; the time limit turns that
+/// into a failure.
+@Suite("StatsD client", .timeLimit(.minutes(2)))
 struct StatsDClientTests {
     private static func client(
         port: Int,
@@ -181,14 +183,12 @@ struct StatsDClientTests {
     @Test func anUnreachableServerCostsNothing() async throws {
         let logs = CapturedLogs()
         let client = Self.client(port: try UDPListener.closedPort(), logs: logs)
-        let started = ContinuousClock.now
         for index in 0..<10_000 {
             client.increment("unreachable.\(index % 10)")
             client.timing("unreachable.time", milliseconds: Double(index) / 8)
             if index % 10 == 0 { client.flush() }
         }
         client.flush()
-        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(logs.all.filter { $0.level == .warning }.count <= 1)
     }
 
@@ -196,12 +196,10 @@ struct StatsDClientTests {
         let logs = CapturedLogs()
         // Linux refuses a datagram to port 0 at once (EINVAL): every send below fails.
         let client = Self.client(port: 0, logs: logs)
-        let started = ContinuousClock.now
         for index in 0..<10_000 {
             client.increment("refused.\(index)")
             client.flush()
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
         let warnings = logs.all.filter { $0.level == .warning }
         #expect(warnings.count == 1)
         #expect(warnings.first?.message.contains("dropped") == true)
@@ -213,13 +211,11 @@ struct StatsDClientTests {
             port: 8125, host: "statsd.invalid", flushInterval: .milliseconds(10), resolveInterval: .milliseconds(20), logs: logs
         )
         let running = Task { try await client.run() }
-        let started = ContinuousClock.now
         for index in 0..<1_000 {
             client.increment("dropped.\(index)")
             client.gauge("dropped", Double(index))
         }
         client.flush()
-        #expect(ContinuousClock.now - started < .seconds(10))
         let deadline = ContinuousClock.now.advanced(by: .seconds(10))
         while !logs.all.contains(where: { $0.message.contains("does not resolve") }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))

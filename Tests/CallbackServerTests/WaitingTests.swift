@@ -5,9 +5,6 @@ import TestSupport
 
 @Suite("Waiting receipts through the gateway")
 struct WaitingTests {
-    static func makeDue(_ database: TestDatabase) async throws {
-        try await database.query("UPDATE callback_receipts SET next_attempt_at = now() - interval '1 second' WHERE outcome = 'waiting'")
-    }
 
     @Test("a receipt before its notification: waiting, then applied by the retrier once it is sending")
     func notificationAppearsLater() async throws {
@@ -18,7 +15,7 @@ struct WaitingTests {
             #expect(status == .ok)
             #expect(answer == Answer(result: "success", outcome: "waiting"))
             try await database.insertNotification(id: id, status: .sending)
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             let retried = try await harness.retrier.drainDue()
             #expect(retried.map(\.result.outcome) == [.applied])
             #expect(try await database.notification(id)?.status == .delivered)
@@ -33,7 +30,7 @@ struct WaitingTests {
             let (_, answer) = try await harness.test { client in try await client.ses(Bodies.ses("Bounce", messageID: "late-ref", bounceType: "Transient")) }
             #expect(answer?.outcome == "waiting")
             let id = try await database.insertNotification(status: .sending, type: "email", reference: "late-ref")
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             #expect(try await harness.retrier.drainDue().map(\.result.outcome) == [.applied])
             #expect(try await database.notification(id)?.status == .temporaryFailure)
             #expect(try await database.receiptOutcomes(id) == ["applied"])
@@ -47,11 +44,11 @@ struct WaitingTests {
             let id = try await database.insertNotification(status: .created)
             let (_, answer) = try await harness.test { client in try await client.mmg(Bodies.mmg(cid: id.uuidString, status: "3")) }
             #expect(answer?.outcome == "waiting")
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             #expect(try await harness.retrier.drainDue().map(\.result.outcome) == [.waiting])
             #expect(try await database.notification(id)?.status == .created)
             try await database.query("UPDATE notifications SET status = 'sending' WHERE id = $1::uuid", [id.uuidString])
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             #expect(try await harness.retrier.drainDue().map(\.result.outcome) == [.applied])
             #expect(try await database.notification(id)?.status == .delivered)
         }
@@ -69,7 +66,7 @@ struct WaitingTests {
             #expect(second?.outcome == "waiting", "the 1 waits behind the 2 it follows")
             #expect(try await database.notification(id)?.status == .sending)
 
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             var outcomes: [ReceiptOutcome] = []
             for _ in 0..<3 where outcomes.count < 2 {
                 outcomes += try await harness.retrier.drainDue().map(\.result.outcome).filter { $0 != .waiting }

@@ -22,9 +22,6 @@ struct RetryTests {
                                 body: "status=\(status)&target=\(target.rawValue)&reference=\(id)&n=\(UUID())")
     }
 
-    static func makeDue(_ database: TestDatabase) async throws {
-        try await database.query("UPDATE callback_receipts SET next_attempt_at = now() - interval '1 second' WHERE outcome = 'waiting'")
-    }
 
     @Test("a receipt before its notification waits, then applies once the notification is sending")
     func appliesOnceSending() async throws {
@@ -39,7 +36,7 @@ struct RetryTests {
             #expect(try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret).isEmpty)
 
             try await database.insertNotification(id: id, status: .sending)
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
             #expect(retried.map(\.result.outcome) == [.applied])
             #expect(try await database.notification(id)?.status == .delivered)
@@ -56,16 +53,17 @@ struct RetryTests {
         try await TestDatabase.with { database in
             let id = try await database.insertNotification(status: .created)
             #expect(try await database.store.record(Self.receipt(id, .delivered)).outcome == .waiting)
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             let stillWaiting = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
             #expect(stillWaiting.map(\.result.outcome) == [.waiting])
             #expect(try await database.notification(id)?.status == .created)
-            let backoff = try await database.query("SELECT attempts, extract(epoch FROM next_attempt_at - now()) AS wait FROM callback_receipts")
+            // Both times come from the retry's own transaction, so the back-off reads exactly.
+            let backoff = try await database.query("SELECT attempts, extract(epoch FROM next_attempt_at - updated_at) AS wait FROM callback_receipts")
             #expect(backoff.value("attempts") == "2")
-            #expect(backoff.value("wait").flatMap { Double($0) }.map { $0 > 1 && $0 <= 2.1 } == true)
+            #expect(backoff.value("wait").flatMap { Double($0) } == 2)
 
             try await database.query("UPDATE notifications SET status = 'sending' WHERE id = $1::uuid", [id.uuidString])
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             let applied = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
             #expect(applied.map(\.result.outcome) == [.applied])
             #expect(try await database.notification(id)?.status == .delivered)
@@ -118,7 +116,7 @@ struct RetryTests {
                 CREATE TRIGGER refuse BEFORE UPDATE ON notifications FOR EACH ROW
                 WHEN (OLD.id = '\(ids[1].uuidString.lowercased())'::uuid) EXECUTE FUNCTION refuse_update()
                 """)
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
             #expect(retried.map(\.result.outcome) == [.applied, .waiting, .applied])
             #expect(retried[1].failure != nil)
@@ -144,7 +142,7 @@ struct RetryTests {
                 _ = try await database.store.record(Self.receipt(id, .delivered))
             }
             for id in ids { try await database.insertNotification(id: id, status: .sending) }
-            try await Self.makeDue(database)
+            try await database.makeWaitingReceiptsDue()
             let stores = (0..<3).map { _ in PostgresReceiptStore(workers: database.workers) }
             let taken = try await withThrowingTaskGroup(of: [RetriedReceipt].self) { group in
                 for store in stores {

@@ -56,10 +56,9 @@ public final class TestDatabase: Sendable {
         sentAt: Date? = Date(),
         sentBy: String? = nil
     ) async throws -> UUID {
-        try await query(TestSQL.insertNotification, [
-            id.uuidString.lowercased(), type, status.rawValue, reference,
-            sentAt.map { String($0.timeIntervalSince1970) }, sentBy,
-        ])
+        try await FixtureSeeder(workers: workers).insert(FixtureNotification(
+            id: id, notificationType: type, status: status, reference: reference, sentAt: sentAt, sentBy: sentBy
+        ))
         return id
     }
 
@@ -112,6 +111,11 @@ public final class TestDatabase: Sendable {
             [id.uuidString.lowercased()]
         )
         return result.rows.map { $0[0] ?? "" }
+    }
+
+    /// Makes every `waiting` receipt due now, instead of waiting out its back-off.
+    public func makeWaitingReceiptsDue() async throws {
+        try await query("UPDATE callback_receipts SET next_attempt_at = now() - interval '1 second' WHERE outcome = 'waiting'")
     }
 
     /// How many rows a table holds.
@@ -189,19 +193,4 @@ enum TestSQL {
 
     static func createFromTemplate(_ name: String) -> String { "CREATE DATABASE \(name) TEMPLATE \(templateName)" }
     static func drop(_ name: String) -> String { "DROP DATABASE IF EXISTS \(name) WITH (FORCE)" }
-
-    static let insertNotification = """
-        WITH inserted AS (
-            INSERT INTO notifications (id, notification_type, status, reference, sent_at, sent_by, created_at)
-            VALUES ($1::uuid, $2::text, $3::text, $4::text, to_timestamp($5::float8), $6::text, now())
-            RETURNING *
-        )
-        INSERT INTO notification_history (
-            id, service_id, notification_type, key_type, status, reference, billable_units, character_count,
-            created_at, sent_at, sent_by, updated_at, updated_by, version
-        )
-        SELECT id, service_id, notification_type, key_type, status, reference, billable_units, character_count,
-               created_at, sent_at, sent_by, updated_at, updated_by, version
-          FROM inserted
-        """
 }

@@ -10,7 +10,7 @@ public struct RetrySchedule: Sendable, Hashable {
     /// How long after arrival a receipt stops waiting, in seconds.
     public var giveUpAfter: Double
 
-    /// The schedule of the design: 1 s doubling to 5 min, given up after 30 min.
+    /// The gateway's schedule: 1 s doubling to 5 min, given up after 30 min.
     public static let standard = RetrySchedule(initialDelay: 1, maximumDelay: 300, giveUpAfter: 1800)
 
     /// Creates a schedule.

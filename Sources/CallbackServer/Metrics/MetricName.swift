@@ -32,7 +32,7 @@ public enum MetricName {
 
     /// Makes a whole dotted name, written by us rather than taken from a request, safe for the wire.
     ///
-    /// Unlike ``sanitised(_:maxLength:)`` this keeps case and dots, because the names of DESIGN.md section 6 such as
+    /// Unlike ``sanitised(_:maxLength:)`` this keeps case and dots, because the documented metric names such as
     /// `POST.sms_callback.process_firetext_response.200` must reach the dashboards exactly as written; it only
     /// replaces what would break the StatsD line format (anything outside `[A-Za-z0-9._-]`) with `_`.
     static func wireSafe(_ name: String) -> String {

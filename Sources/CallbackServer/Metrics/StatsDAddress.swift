@@ -72,9 +72,3 @@ struct StatsDAddress: @unchecked Sendable {
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }
-
-/// Why a StatsD host name did not resolve, in `getaddrinfo`'s words.
-struct StatsDResolutionError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

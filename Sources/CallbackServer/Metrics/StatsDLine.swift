@@ -1,18 +1,5 @@
 import Foundation
 
-/// The StatsD metric types this gateway sends.
-///
-/// Histograms (`|h`) and sets (`|s`) are left out on purpose: `|h` is not understood by every server (etsy's
-/// statsd ignores it), while `|ms` is aggregated by all of them.
-enum StatsDMetricType: String, Sendable {
-    /// `|c`: summed per flush by the server.
-    case counter = "c"
-    /// `|ms`: the server keeps count, mean, percentiles.
-    case timer = "ms"
-    /// `|g`: the server keeps the last value.
-    case gauge = "g"
-}
-
 /// Builds the text of one StatsD line, `<name>:<value>|<type>`.
 enum StatsDLine {
     /// One line; `name` must already be prefixed and wire-safe.

@@ -24,16 +24,24 @@ public struct FixtureSeeder: Sendable {
                     _ = try connection.query(Statements.forgetReceipt, [receipt.provider.rawValue, receipt.body])
                 }
                 for notification in notifications {
-                    let id = notification.id.uuidString.lowercased()
-                    _ = try connection.query(Statements.forgetNotification, [id, notification.reference])
-                    _ = try connection.query(Statements.insert, [
-                        id, notification.notificationType, notification.status.rawValue, notification.reference,
-                        notification.sentAt.map { String($0.timeIntervalSince1970) }, notification.sentBy,
-                    ])
+                    _ = try connection.query(Statements.forgetNotification, [notification.id.uuidString.lowercased(), notification.reference])
+                    try Self.insert(notification, on: connection)
                 }
                 return notifications.count
             }
         }
+    }
+
+    /// Inserts one notification as the platform's sender does, with its first history row, and nothing else.
+    public func insert(_ notification: FixtureNotification) async throws(DatabaseError) {
+        try await workers.run { connection throws(DatabaseError) in try Self.insert(notification, on: connection) }
+    }
+
+    private static func insert(_ notification: FixtureNotification, on connection: PostgresConnection) throws(DatabaseError) {
+        _ = try connection.query(Statements.insert, [
+            notification.id.uuidString.lowercased(), notification.notificationType, notification.status.rawValue,
+            notification.reference, notification.sentAt.map { String($0.timeIntervalSince1970) }, notification.sentBy,
+        ])
     }
 
     private enum Statements {

@@ -61,12 +61,3 @@ struct ConnectionSettings {
         return nil
     }
 }
-
-/// Removes known secrets from messages that may quote a connection string.
-struct SecretRedactor: Sendable {
-    let secrets: [String]
-
-    func redact(_ message: String) -> String {
-        secrets.filter { !$0.isEmpty }.reduce(message) { $0.replacingOccurrences(of: $1, with: "*****") }
-    }
-}

@@ -3,6 +3,8 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Fixture files named on the command line (files, folders, glob patterns), read and parsed, in file order.
@@ -80,7 +82,16 @@ struct FixtureSet {
     private static func glob(_ pattern: String) -> [String] {
         var matches = glob_t()
         defer { globfree(&matches) }
-        guard Glibc.glob(pattern, 0, nil, &matches) == 0 else { return [] }
+        guard systemGlob(pattern, &matches) == 0 else { return [] }
         return (0..<Int(matches.gl_pathc)).compactMap { index in matches.gl_pathv[index].map { String(cString: $0) } }
     }
+}
+
+/// `glob(3)`, named apart from ``FixtureSet``'s own `glob`.
+private func systemGlob(_ pattern: String, _ matches: inout glob_t) -> Int32 {
+    #if canImport(Glibc)
+    Glibc.glob(pattern, 0, nil, &matches)
+    #else
+    Darwin.glob(pattern, 0, nil, &matches)
+    #endif
 }

@@ -1,0 +1,102 @@
+import ArgumentParser
+import CallbackCore
+import CallbackServer
+import CallbackStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Everything `serve` runs with, resolved from flags and environment and validated before anything starts.
+struct ServeSettings {
+    let database: DatabaseConfiguration
+    let gateway: GatewayConfiguration
+    let mappings: MappingTable
+    let mappingsSource: String
+    let logLevel: Logger.Level
+    let logFormat: LogFormat
+    let migrate: Bool
+    let statsd: StatsDConfiguration?
+    let alerts: AlertConfiguration?
+
+    init(command: ServeCommand, environment: [String: String]) throws {
+        func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
+            Setting(flag: flag, variable: variable, flagValue: value, environment: environment)
+        }
+        database = try command.database.resolve(environment)
+        let host = setting("--host", "HOST", command.host).text(default: "0.0.0.0") ?? "0.0.0.0"
+        if host.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ConfigurationError("HOST is empty; give an address to listen on, such as 0.0.0.0 or 127.0.0.1 (set with --host or HOST)")
+        }
+        let adminToken = setting("--admin-token", "ADMIN_TOKEN", command.adminToken).text(default: nil)
+        if let adminToken, adminToken.utf8.count < 16 {
+            throw ConfigurationError("ADMIN_TOKEN is too short to be a secret; use at least 16 characters (for example: openssl rand -hex 32), or unset it to turn the admin routes off (set with --admin-token or ADMIN_TOKEN)")
+        }
+        gateway = GatewayConfiguration(
+            host: host,
+            port: try setting("--port", "PORT", command.port).integer(default: 6011, in: 1...65535, meaning: "a port"),
+            maxBodyBytes: try setting("--max-body-bytes", "MAX_BODY_BYTES", command.maxBodyBytes)
+                .integer(default: 64 * 1024, in: 1024...(16 * 1024 * 1024), meaning: "a size in bytes"),
+            adminToken: adminToken
+        )
+        let mappingsPath = setting("--mappings", "CALLBACK_MAPPINGS", command.mappings).text(default: nil)
+        mappings = try MappingsLoader.load(path: mappingsPath)
+        mappingsSource = mappingsPath ?? "default"
+        logLevel = try setting("--log-level", "LOG_LEVEL", command.logLevel).choice(
+            default: .info,
+            Dictionary(uniqueKeysWithValues: Logger.Level.allCases.map { ("\($0)", $0) })
+        )
+        logFormat = try setting("--log-format", "LOG_FORMAT", command.logFormat).choice(
+            default: .text,
+            Dictionary(uniqueKeysWithValues: LogFormat.allCases.map { ($0.rawValue, $0) })
+        )
+        let skip = try setting("--no-migrate", "SKIP_MIGRATIONS", command.noMigrate ? "1" : nil).choice(
+            default: false,
+            ["1": true, "true": true, "yes": true, "0": false, "false": false, "no": false]
+        )
+        migrate = !skip
+        statsd = try Self.statsd(
+            host: setting("--statsd-host", "STATSD_HOST", command.statsdHost),
+            port: setting("--statsd-port", "STATSD_PORT", command.statsdPort),
+            prefix: setting("--statsd-prefix", "STATSD_PREFIX", command.statsdPrefix)
+        )
+        alerts = try Self.alerts(
+            url: setting("--alert-webhook-url", "ALERT_WEBHOOK_URL", command.alertWebhookURL),
+            cooldown: setting("--alert-cooldown", "ALERT_COOLDOWN", command.alertCooldown)
+        )
+    }
+
+    /// Alert settings, or `nil` (webhook alerts off) when no URL is given.
+    private static func alerts(url: Setting, cooldown: Setting) throws -> AlertConfiguration? {
+        var period = Duration.seconds(900)
+        if let (text, source) = cooldown.given {
+            guard let parsed = AlertCooldown.parse(text) else {
+                throw ConfigurationError(
+                    "\(source) is \"\(text)\", which is not a duration; give seconds (900) or a duration such as 90s, 15m or 1h, at most a week (set with --alert-cooldown or ALERT_COOLDOWN)"
+                )
+            }
+            period = parsed
+        }
+        guard let (text, source) = url.given, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let webhook = AlertWebhookURL.parse(text.trimmingCharacters(in: .whitespaces)) else {
+            throw ConfigurationError(
+                "\(source) is not an http or https URL with a host; give the webhook's full URL, such as https://hooks.slack.com/services/... (set with --alert-webhook-url or ALERT_WEBHOOK_URL)"
+            )
+        }
+        return AlertConfiguration(webhookURL: webhook, cooldown: period)
+    }
+
+    /// StatsD settings, or `nil` (metrics off) when no host is given.
+    private static func statsd(host: Setting, port: Setting, prefix: Setting) throws -> StatsDConfiguration? {
+        let port = try port.integer(default: 8125, in: 1...65535, meaning: "a port")
+        let prefixText = prefix.text(default: "notifications.api") ?? ""
+        // A trailing dot is forgiven (the client adds the separator itself); anything else odd is refused.
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
+        if !prefixText.allSatisfy(allowed.contains) || prefixText.hasPrefix(".") || prefixText.contains("..") {
+            throw ConfigurationError(
+                "\(prefix.given?.source ?? "STATSD_PREFIX") is \"\(prefixText)\"; use letters, digits, _ and - in segments separated by single dots, or an empty value for no prefix (set with --statsd-prefix or STATSD_PREFIX)"
+            )
+        }
+        guard let hostName = host.text(default: nil)?.trimmingCharacters(in: .whitespaces), !hostName.isEmpty else { return nil }
+        return StatsDConfiguration(host: hostName, port: port, prefix: prefixText)
+    }
+}

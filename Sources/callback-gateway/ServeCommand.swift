@@ -105,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             logger.info("metrics are off: STATSD_HOST is not set")
         }
-        let alerter = settings.alerts.map { UnmappedAlerter(configuration: $0, logger: logger) }
+        let alerter = settings.alerts.map { UnmappedAlerter(configuration: $0, logger: logger, metrics: metrics) }
         if let alerts = settings.alerts {
             logger.info("alerts on unknown statuses go to a webhook", metadata: [
                 "webhook": .string(AlertWebhookURL.redacted(alerts.webhookURL)), "cooldown": "\(alerts.cooldown)",

@@ -36,6 +36,7 @@ public final class UnmappedAlerter: Service, Sendable {
     private let tick: Duration
     private let maximumKeys: Int
     private let ledger: Mutex<AlertLedger>
+    private let metrics: GatewayMetrics
 
     /// Creates an alerter.
     ///
@@ -44,15 +45,22 @@ public final class UnmappedAlerter: Service, Sendable {
     ///   - logger: Where failed sends (warnings) and sent alerts (info) are logged.
     ///   - sender: What delivers the alerts; by default a ``WebhookSender`` for the configured URL and timeout (a
     ///     sender given here bounds its own sends; the configured URL is then only shown, redacted, in logs).
-    public convenience init(configuration: AlertConfiguration, logger: Logger, sender: (any AlertSender)? = nil) {
+    ///   - metrics: where each send is counted and timed, as `tasks.send_unmapped_alert`.
+    public convenience init(
+        configuration: AlertConfiguration, logger: Logger, sender: (any AlertSender)? = nil, metrics: GatewayMetrics = .disabled
+    ) {
         self.init(
             configuration: configuration, logger: logger, sender: sender,
-            tick: Self.defaultTick, maximumKeys: AlertLedger.defaultMaximumKeys
+            tick: Self.defaultTick, maximumKeys: AlertLedger.defaultMaximumKeys, metrics: metrics
         )
     }
 
     /// Creates an alerter with a tick and a key limit of its own, for tests.
-    init(configuration: AlertConfiguration, logger: Logger, sender: (any AlertSender)?, tick: Duration, maximumKeys: Int) {
+    init(
+        configuration: AlertConfiguration, logger: Logger, sender: (any AlertSender)?, tick: Duration, maximumKeys: Int,
+        metrics: GatewayMetrics = .disabled
+    ) {
+        self.metrics = metrics
         cooldown = configuration.cooldown
         webhook = AlertWebhookURL.redacted(configuration.webhookURL)
         self.logger = logger
@@ -102,7 +110,7 @@ public final class UnmappedAlerter: Service, Sendable {
                 return
             }
             do {
-                try await sender.send(text: AlertText.text(for: alert))
+                try await metrics.measured("tasks.send_unmapped_alert") { try await sender.send(text: AlertText.text(for: alert)) }
                 ledger.withLock { $0.delivered(alert) }
                 logger.info("alert sent", metadata: metadata(of: alert))
             } catch {

@@ -2,6 +2,7 @@ import CallbackCore
 import CallbackStore
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Wires the gateway: the routes on a router, the error envelope around them, and the background services.
@@ -30,8 +31,10 @@ public func buildApplication(
     let retrier = WaitingReceiptRetrier(
         store: measuredStore, interpreter: interpreter, configuration: configuration, logger: logger, metrics: metrics
     )
+    let readTimeout = TimeAmount.milliseconds(Int64(configuration.requestReadTimeout * 1000))
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [RequestReadDeadlineHandler(timeout: readTimeout)])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "callback-gateway"),
         logger: logger
     )
@@ -54,6 +57,7 @@ public func buildRouter(
     let router = Router(context: BasicRequestContext.self)
     // Outermost, so it sees the status the client gets, after errors became answers.
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maxConcurrentRequests))
     router.add(middleware: ErrorEnvelopeMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     StatusController(store: store).addRoutes(to: router)
     if let token = configuration.adminToken {
@@ -66,6 +70,6 @@ public func buildRouter(
         receiptLog: ReceiptLog(),
         receiptMetrics: ReceiptMetrics(metrics: metrics),
         alerter: alerter
-    ).addRoutes(to: router)
+    ).addRoutes(to: router, credentials: configuration.providerCredentials)
     return router
 }

@@ -16,6 +16,12 @@ public struct GatewayConfiguration: Sendable {
     public var retrySchedule: RetrySchedule
     /// The bearer token of the `/admin` routes; `nil` turns them off.
     public var adminToken: String?
+    /// The credentials each provider must present; a provider without any has an open route.
+    public var providerCredentials: [Provider: [BasicCredential]]
+    /// Requests in progress at once beyond which the gateway answers 503.
+    public var maxConcurrentRequests: Int
+    /// Seconds a client has to send a whole request (head and body) before its connection is closed.
+    public var requestReadTimeout: Double
 
     /// Creates a configuration; the defaults are those of the documentation.
     public init(
@@ -25,7 +31,10 @@ public struct GatewayConfiguration: Sendable {
         retryPollInterval: Double = 1,
         retryBatchSize: Int = 200,
         retrySchedule: RetrySchedule = .standard,
-        adminToken: String? = nil
+        adminToken: String? = nil,
+        providerCredentials: [Provider: [BasicCredential]] = [:],
+        maxConcurrentRequests: Int = 256,
+        requestReadTimeout: Double = 30
     ) {
         self.host = host
         self.port = port
@@ -34,5 +43,8 @@ public struct GatewayConfiguration: Sendable {
         self.retryBatchSize = retryBatchSize
         self.retrySchedule = retrySchedule
         self.adminToken = adminToken
+        self.providerCredentials = providerCredentials
+        self.maxConcurrentRequests = maxConcurrentRequests
+        self.requestReadTimeout = requestReadTimeout
     }
 }

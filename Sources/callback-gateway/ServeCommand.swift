@@ -55,6 +55,25 @@ struct ServeCommand: AsyncParsableCommand {
         "Bearer token of the /admin routes; they are off (404) without one. Env: ADMIN_TOKEN.", valueName: "token"))
     var adminToken: String?
 
+    @Option(name: .customLong("firetext-callback-credentials"), help: ArgumentHelp(
+        "user:password Firetext must present (comma-separated to rotate); open when unset. Env: FIRETEXT_CALLBACK_CREDENTIALS.",
+        valueName: "user:password"))
+    var firetextCredentials: String?
+
+    @Option(name: .customLong("mmg-callback-credentials"), help: ArgumentHelp(
+        "user:password MMG must present (comma-separated to rotate); open when unset. Env: MMG_CALLBACK_CREDENTIALS.",
+        valueName: "user:password"))
+    var mmgCredentials: String?
+
+    @Option(name: .customLong("max-concurrent-requests"), help: ArgumentHelp(
+        "Requests in progress at once beyond which the answer is 503. Env: MAX_CONCURRENT_REQUESTS. Default 256.", valueName: "n"))
+    var maxConcurrentRequests: String?
+
+    @Option(name: .customLong("request-read-timeout"), help: ArgumentHelp(
+        "Seconds a client has to send a whole request before it is disconnected. Env: REQUEST_READ_TIMEOUT. Default 30.",
+        valueName: "seconds"))
+    var requestReadTimeout: String?
+
     @Flag(name: .customLong("no-migrate"), help: "Do not migrate the schema on start. Env: SKIP_MIGRATIONS=1.")
     var noMigrate = false
 
@@ -112,6 +131,9 @@ struct ServeCommand: AsyncParsableCommand {
             ])
         } else {
             logger.notice("alerts on unknown statuses are off: ALERT_WEBHOOK_URL is not set; they are still logged at error level")
+        }
+        for provider in [Provider.firetext, .mmg] where settings.gateway.providerCredentials[provider] == nil {
+            logger.warning("\(provider.displayName) callbacks are open to anyone: set \(provider.rawValue.uppercased())_CALLBACK_CREDENTIALS to require Basic authentication")
         }
         let app = buildApplication(
             configuration: settings.gateway,

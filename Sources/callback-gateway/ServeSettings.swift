@@ -36,7 +36,15 @@ struct ServeSettings {
             port: try setting("--port", "PORT", command.port).integer(default: 6011, in: 1...65535, meaning: "a port"),
             maxBodyBytes: try setting("--max-body-bytes", "MAX_BODY_BYTES", command.maxBodyBytes)
                 .integer(default: 64 * 1024, in: 1024...(16 * 1024 * 1024), meaning: "a size in bytes"),
-            adminToken: adminToken
+            adminToken: adminToken,
+            providerCredentials: try Self.credentials([
+                (.firetext, setting("--firetext-callback-credentials", "FIRETEXT_CALLBACK_CREDENTIALS", command.firetextCredentials)),
+                (.mmg, setting("--mmg-callback-credentials", "MMG_CALLBACK_CREDENTIALS", command.mmgCredentials)),
+            ]),
+            maxConcurrentRequests: try setting("--max-concurrent-requests", "MAX_CONCURRENT_REQUESTS", command.maxConcurrentRequests)
+                .integer(default: 256, in: 1...100_000, meaning: "a number of requests"),
+            requestReadTimeout: Double(try setting("--request-read-timeout", "REQUEST_READ_TIMEOUT", command.requestReadTimeout)
+                .integer(default: 30, in: 1...600, meaning: "a number of seconds"))
         )
         let mappingsPath = setting("--mappings", "CALLBACK_MAPPINGS", command.mappings).text(default: nil)
         mappings = try MappingsLoader.load(path: mappingsPath)
@@ -98,5 +106,20 @@ struct ServeSettings {
         }
         guard let hostName = host.text(default: nil)?.trimmingCharacters(in: .whitespaces), !hostName.isEmpty else { return nil }
         return StatsDConfiguration(host: hostName, port: port, prefix: prefixText)
+    }
+
+    /// Provider credentials, checked for shape without ever repeating a password in a message.
+    private static func credentials(_ settings: [(Provider, Setting)]) throws -> [Provider: [BasicCredential]] {
+        var result: [Provider: [BasicCredential]] = [:]
+        for (provider, setting) in settings {
+            guard let (text, source) = setting.given, !text.isEmpty else { continue }
+            guard let list = BasicCredential.list(text) else {
+                throw ConfigurationError(
+                    "\(source) is not a comma-separated list of user:password pairs (each with a user and a password); fix it or unset it to leave the \(provider.displayName) route open (set with \(setting.flag) or \(setting.variable))"
+                )
+            }
+            result[provider] = list
+        }
+        return result
     }
 }

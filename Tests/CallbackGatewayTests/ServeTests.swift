@@ -135,3 +135,31 @@ struct RunningGateway: Sendable {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 }
+
+@Suite("callback-gateway serve: slow clients")
+struct SlowClientTests {
+    @Test("a client that stops half-way through a body, or trickles its headers, is disconnected; others are served")
+    func readDeadline() async throws {
+        try await TestDatabase.with { database in
+            let server = try await RunningGateway.start(database: database, environment: ["REQUEST_READ_TIMEOUT": "1"])
+            defer { server.stop() }
+            let halfBody = try RawTCPClient(port: server.port)
+            halfBody.send("POST /notifications/sms/firetext HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nstatus=0&r")
+            let trickle = try RawTCPClient(port: server.port)
+            trickle.send("POST /notifications/sms/firetext HTTP/1.1\r\nHo")
+            async let trickled: Void = {
+                for _ in 0..<30 {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    if !trickle.send("x") { return }
+                }
+            }()
+            let first = await halfBody.waitForClose(upTo: .seconds(10))
+            #expect(first.closed, "a half-sent body does not hold the connection")
+            #expect(try await server.get("/_status").0 == 200, "the gateway still serves others")
+            let second = await trickle.waitForClose(upTo: .seconds(10))
+            #expect(second.closed, "headers sent a byte at a time do not hold the connection")
+            await trickled
+            #expect(try await database.count("callback_receipts") == 0)
+        }
+    }
+}

@@ -17,9 +17,14 @@ struct CallbackController<Context: RequestContext> {
     /// Tells an operator about statuses the mapping does not know; `nil` when no webhook is configured.
     let alerter: UnmappedAlerter?
 
-    func addRoutes(to router: Router<Context>) {
+    func addRoutes(to router: Router<Context>, credentials: [Provider: [BasicCredential]] = [:]) {
         for provider in Provider.allCases {
-            router.post(RouterPath(CallbackRoutes.path(for: provider))) { request, context in
+            // Credentials are checked after routing, so no spelling of the path can reach the handler around them.
+            let group = router.group()
+            if let required = credentials[provider], !required.isEmpty {
+                group.add(middleware: BasicAuthMiddleware(credentials: required))
+            }
+            group.post(RouterPath(CallbackRoutes.path(for: provider))) { request, context in
                 try await receive(request, context: context, from: provider)
             }
         }

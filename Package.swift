@@ -28,6 +28,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // SNS signature verification: X.509 certificates and RSA signatures through the system's OpenSSL.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "CallbackCore",
             swiftSettings: swiftSettings
@@ -46,6 +52,7 @@ let package = Package(
             dependencies: [
                 "CallbackCore",
                 "CallbackStore",
+                "COpenSSL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -66,6 +73,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Signs SNS envelopes as SNS does, with a key of our own: for the fixtures and the tests, never the gateway.
+        .target(
+            name: "FixtureSigning",
+            dependencies: ["CallbackCore", "COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        // `scripts/sign-fixtures`: re-signs the SES fixtures with fixtures/sns/fixture-signing-key.pem.
+        .executableTarget(
+            name: "sign-fixtures",
+            dependencies: ["CallbackCore", "FixtureSigning"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -99,7 +118,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["CallbackCore", "CallbackStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CallbackCore", "CallbackStore", "FixtureSigning", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

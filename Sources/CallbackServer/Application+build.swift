@@ -47,12 +47,15 @@ public func buildApplication(
 /// The router alone, with every route and middleware, for
 /// ``buildApplication(configuration:store:interpreter:logger:metrics:alerter:services:)`` and for tests that exercise
 /// routes without a socket. `store` is used as given: wrap it in ``MeasuredReceiptStore`` for `dao.` metrics.
+/// `sns` replaces the SNS gate built from `configuration.sns` (tests give one with a local certificate fetcher or
+/// confirmation opener).
 public func buildRouter(
     configuration: GatewayConfiguration,
     store: any ReceiptStore,
     interpreter: ReceiptInterpreter,
     metrics: GatewayMetrics = .disabled,
-    alerter: UnmappedAlerter? = nil
+    alerter: UnmappedAlerter? = nil,
+    sns: SNSMessageGate? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Outermost, so it sees the status the client gets, after errors became answers.
@@ -69,7 +72,8 @@ public func buildRouter(
         maxBodyBytes: configuration.maxBodyBytes,
         receiptLog: ReceiptLog(),
         receiptMetrics: ReceiptMetrics(metrics: metrics),
-        alerter: alerter
+        alerter: alerter,
+        sns: sns ?? SNSMessageGate(configuration: configuration.sns)
     ).addRoutes(to: router, credentials: configuration.providerCredentials)
     return router
 }

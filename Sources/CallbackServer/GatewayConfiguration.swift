@@ -22,6 +22,8 @@ public struct GatewayConfiguration: Sendable {
     public var maxConcurrentRequests: Int
     /// Seconds a client has to send a whole request (head and body) before its connection is closed.
     public var requestReadTimeout: Double
+    /// Which SNS messages the SES route believes: topics, signature verification, certificates, confirmation.
+    public var sns: SNSConfiguration
 
     /// Creates a configuration; the defaults are those of the documentation.
     public init(
@@ -34,7 +36,8 @@ public struct GatewayConfiguration: Sendable {
         adminToken: String? = nil,
         providerCredentials: [Provider: [BasicCredential]] = [:],
         maxConcurrentRequests: Int = 256,
-        requestReadTimeout: Double = 30
+        requestReadTimeout: Double = 30,
+        sns: SNSConfiguration = SNSConfiguration()
     ) {
         self.host = host
         self.port = port
@@ -46,5 +49,6 @@ public struct GatewayConfiguration: Sendable {
         self.providerCredentials = providerCredentials
         self.maxConcurrentRequests = maxConcurrentRequests
         self.requestReadTimeout = requestReadTimeout
+        self.sns = sns
     }
 }

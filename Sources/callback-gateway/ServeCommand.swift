@@ -15,6 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var sns: SNSOptions
+
     @Option(help: ArgumentHelp("Address to listen on. Env: HOST. Default 0.0.0.0.", valueName: "address"))
     var host: String?
 
@@ -135,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
         for provider in [Provider.firetext, .mmg] where settings.gateway.providerCredentials[provider] == nil {
             logger.warning("\(provider.displayName) callbacks are open to anyone: set \(provider.rawValue.uppercased())_CALLBACK_CREDENTIALS to require Basic authentication")
         }
+        SNSLog.startup(settings.gateway.sns, logger: logger)
         let app = buildApplication(
             configuration: settings.gateway,
             store: store,

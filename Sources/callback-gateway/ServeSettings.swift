@@ -44,7 +44,8 @@ struct ServeSettings {
             maxConcurrentRequests: try setting("--max-concurrent-requests", "MAX_CONCURRENT_REQUESTS", command.maxConcurrentRequests)
                 .integer(default: 256, in: 1...100_000, meaning: "a number of requests"),
             requestReadTimeout: Double(try setting("--request-read-timeout", "REQUEST_READ_TIMEOUT", command.requestReadTimeout)
-                .integer(default: 30, in: 1...600, meaning: "a number of seconds"))
+                .integer(default: 30, in: 1...600, meaning: "a number of seconds")),
+            sns: try command.sns.resolve(environment)
         )
         let mappingsPath = setting("--mappings", "CALLBACK_MAPPINGS", command.mappings).text(default: nil)
         mappings = try MappingsLoader.load(path: mappingsPath)

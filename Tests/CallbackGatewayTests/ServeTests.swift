@@ -99,7 +99,8 @@ struct RunningGateway: Sendable {
 
     static func start(database: TestDatabase, environment: [String: String] = [:]) async throws -> RunningGateway {
         let port = try FreePort.find()
-        var env = environment
+        // SES messages are verified as in production, against the fixtures' test certificate and topic.
+        var env = environment.merging(SNSFixtures.gatewayEnvironment) { given, _ in given }
         env["DATABASE_URL"] = database.url
         env["PORT"] = String(port)
         env["HOST"] = "127.0.0.1"
@@ -120,11 +121,14 @@ struct RunningGateway: Sendable {
         try await send(URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!))
     }
 
-    func post(_ path: String, _ body: String, contentType: String = "application/x-www-form-urlencoded") async throws -> (Int, String) {
+    func post(
+        _ path: String, _ body: String, contentType: String = "application/x-www-form-urlencoded", headers: [String: String] = [:]
+    ) async throws -> (Int, String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         return try await send(request)
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Testing
+import TestSupport
 
 /// Request bodies as each provider sends them.
 enum Bodies {
@@ -52,18 +54,23 @@ enum Bodies {
         return snsEnvelope(message: json(event))
     }
 
-    static func snsEnvelope(message: String, type: String = "Notification") -> String {
-        json([
+    /// An SNS envelope as SNS posts it, signed with the fixture key (`fixtures/sns`); `extra` adds or replaces
+    /// members before signing.
+    static func snsEnvelope(message: String, type: String = "Notification", extra: [String: String] = [:]) -> String {
+        let members = [
             "Type": type,
             "MessageId": UUID().uuidString.lowercased(),
-            "TopicArn": "arn:aws:sns:eu-west-2:123456789012:ses-callbacks",
+            "TopicArn": SNSFixtures.topicARN,
             "Message": message,
             "Timestamp": "2017-11-17T12:14:03.710Z",
-            "SignatureVersion": "1",
-            "Signature": "c2lnbmF0dXJl",
-            "SigningCertURL": "https://sns.eu-west-2.amazonaws.com/SimpleNotificationService-abc.pem",
             "UnsubscribeURL": "https://sns.eu-west-2.amazonaws.com/?Action=Unsubscribe",
-        ])
+        ].merging(extra) { _, given in given }
+        do {
+            return try SNSFixtures.signedJSON(members)
+        } catch {
+            Issue.record("cannot sign with the fixture key: \(error)")
+            return json(members)
+        }
     }
 
     static func json(_ object: Any) -> String {

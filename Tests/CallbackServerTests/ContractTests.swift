@@ -99,21 +99,21 @@ struct ContractTests {
         }
     }
 
-    @Test("SNS subscription confirmation is answered 200 and logged")
+    @Test("SNS subscription confirmation is verified, confirmed, answered 200 and logged")
     func subscriptionConfirmation() async throws {
         try await TestDatabase.with { database in
             let harness = try Harness(database: database)
-            var envelope = try #require(JSONSerialization.jsonObject(with: Data(Bodies.snsEnvelope(message: "You have chosen to subscribe", type: "SubscriptionConfirmation").utf8)) as? [String: Any])
-            envelope["SubscribeURL"] = "https://sns.eu-west-2.amazonaws.com/?Action=ConfirmSubscription&Token=abc"
-            envelope["Token"] = "abc"
-            let body = Bodies.json(envelope)
+            let subscribeURL = "https://sns.eu-west-2.amazonaws.com/?Action=ConfirmSubscription&Token=abc"
+            let body = Bodies.snsEnvelope(message: "You have chosen to subscribe", type: "SubscriptionConfirmation",
+                                          extra: ["SubscribeURL": subscribeURL, "Token": "abc"])
             let (status, answer) = try await harness.test { client in
                 try await client.post("/notifications/email/ses", body, contentType: Bodies.snsType,
                                       headers: [HTTPField.Name("x-amz-sns-message-type")!: "SubscriptionConfirmation"])
             }
             #expect(status == .ok)
             #expect(answer?.result == "success")
-            #expect(harness.logs.all.contains { $0.message.contains("subscription confirmation") })
+            #expect(harness.subscriptionOpener.urls.map(\.absoluteString) == [subscribeURL])
+            #expect(harness.logs.all.contains { $0.message.contains("subscription confirmed") })
             #expect(try await database.count("callback_receipts") == 0)
         }
     }

@@ -57,10 +57,13 @@ struct FixtureTests {
             #expect(history.map(\.version) == [1, 2, 3])
             #expect(history.map(\.status) == ["sending", "pending", "temporary-failure"])
 
-            // The notification the malformed receipts name is untouched.
-            let untouched = try #require(UUID(uuidString: "1f000000-0000-4000-8000-000000000401"))
-            #expect(try await database.notification(untouched)?.status == .sending)
-            #expect(try await database.history(untouched).count == 1)
+            // The notifications the malformed receipts and the forged SNS messages (ses/11-13) name are untouched.
+            for id in ["1f000000-0000-4000-8000-000000000401", "1f000000-0000-4000-8000-000000000308"] {
+                let untouched = try #require(UUID(uuidString: id))
+                #expect(try await database.notification(untouched)?.status == .sending, "\(id)")
+                #expect(try await database.history(untouched).count == 1, "\(id)")
+                #expect(try await database.receiptOutcomes(untouched).isEmpty, "\(id)")
+            }
         }
     }
 

@@ -10,21 +10,34 @@ import Testing
 import TestSupport
 
 /// The gateway's router on a test database, with its logs captured.
+///
+/// SNS messages are verified as in production: certificates from `fixtures/sns`, the fixtures' topic allowed.
+/// Subscriptions are confirmed through ``subscriptionOpener``, which stands in for Amazon SNS.
 struct Harness {
     let database: TestDatabase
     let logs = CapturedLogs()
     let configuration: GatewayConfiguration
     let interpreter: ReceiptInterpreter
+    /// Answers the gateway's subscription confirmations (200 unless told otherwise) and records them.
+    let subscriptionOpener = RecordingOpener()
 
-    init(database: TestDatabase, configuration: GatewayConfiguration = GatewayConfiguration(), mappings: MappingTable? = nil) throws {
+    init(
+        database: TestDatabase, configuration: GatewayConfiguration = GatewayConfiguration(), mappings: MappingTable? = nil,
+        sns: SNSConfiguration = .fixtures
+    ) throws {
         self.database = database
+        var configuration = configuration
+        configuration.sns = sns
         self.configuration = configuration
         self.interpreter = ReceiptInterpreter(mappings: try mappings ?? DefaultMappings.table(), adapters: ReceiptInterpreter.standardAdapters)
     }
 
-    /// Runs `body` with a client of the router.
-    func test<T>(store: (any ReceiptStore)? = nil, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        let router = buildRouter(configuration: configuration, store: store ?? database.store, interpreter: interpreter)
+    /// Runs `body` with a client of the router; `sns` replaces the SNS gate built from the configuration.
+    func test<T>(
+        store: (any ReceiptStore)? = nil, sns: SNSMessageGate? = nil, _ body: @Sendable (any TestClientProtocol) async throws -> T
+    ) async throws -> T {
+        let sns = sns ?? SNSMessageGate(configuration: configuration.sns, subscriptionOpener: subscriptionOpener)
+        let router = buildRouter(configuration: configuration, store: store ?? database.store, interpreter: interpreter, sns: sns)
         let app = Application(router: router, logger: logs.logger())
         return try await app.test(.router, body)
     }
@@ -63,5 +76,13 @@ extension TestClientProtocol {
 
     func ses(_ body: String) async throws -> (HTTPResponse.Status, Answer?) {
         try await post("/notifications/email/ses", body, contentType: Bodies.snsType, headers: [HTTPField.Name("x-amz-sns-message-type")!: "Notification"])
+    }
+}
+
+extension SNSConfiguration {
+    /// Verification on, certificates from `fixtures/sns`, the fixtures' topic allowed: what every gateway under
+    /// test runs with.
+    static var fixtures: SNSConfiguration {
+        SNSConfiguration(topicARNs: [SNSFixtures.topicARN], certificateDirectory: SNSFixtures.certificateDirectory)
     }
 }

@@ -25,6 +25,8 @@ public final class WebhookReceiver: Sendable {
         case status(Int)
         /// No answer: the connection is held open until the client gives up or the receiver closes.
         case stall
+        /// This status, these extra headers (a redirect's `Location`) and this body, e.g. a certificate.
+        case respond(status: Int, headers: [String: String], body: String)
     }
 
     /// One request received.
@@ -212,14 +214,27 @@ private final class Server: Sendable {
             case .stall:
                 connection.isStalled = true
                 requests.withLock { $0.append(recorded) }
-            case .ok, .status:
-                let status = if case .status(let code) = answer { code } else { 200 }
+            case .ok, .status, .respond:
+                var extra = ""
+                let body: String
+                let status: Int
+                switch answer {
+                case .status(let code):
+                    status = code
+                    body = code < 300 ? "ok" : "error"
+                case .respond(let code, let headers, let text):
+                    status = code
+                    body = text
+                    extra = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
+                default:
+                    status = 200
+                    body = "ok"
+                }
                 recorded.answeredWith = status
                 requests.withLock { $0.append(recorded) }
-                let body = status < 300 ? "ok" : "error"
                 write(
-                    "HTTP/1.1 \(status) \(status < 300 ? "OK" : "Error")\r\nContent-Type: text/plain\r\n"
-                        + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)",
+                    "HTTP/1.1 \(status) \(status < 300 ? "OK" : status < 400 ? "Redirect" : "Error")\r\nContent-Type: text/plain\r\n"
+                        + extra + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)",
                     to: connection.descriptor
                 )
                 return false

@@ -5,11 +5,7 @@
 /// depends on what it is used for.
 struct SNSEnvelope: Sendable, Hashable {
     /// What the message is about (`Type`).
-    enum MessageType: String, Sendable, Hashable, CaseIterable {
-        case notification = "Notification"
-        case subscriptionConfirmation = "SubscriptionConfirmation"
-        case unsubscribeConfirmation = "UnsubscribeConfirmation"
-    }
+    typealias MessageType = SNSMessageType
 
     /// `Type`.
     var type: MessageType
@@ -38,6 +34,25 @@ struct SNSEnvelope: Sendable, Hashable {
     /// Members that were present but unusable (not a string, or holding a NUL character). Each has had its problem
     /// recorded, so a user must not report it as missing as well.
     var unusableMembers: Set<String>
+
+    /// A string member by its name in the body (`MessageId`), exactly as sent; `nil` when absent or unusable.
+    func member(_ name: String) -> String? {
+        switch name {
+        case "Type": type.rawValue
+        case "MessageId": messageID
+        case "TopicArn": topicARN
+        case "Message": message
+        case "Timestamp": timestamp
+        case "Subject": subject
+        case "SubscribeURL": subscribeURL
+        case "Token": token
+        case "SignatureVersion": signatureVersion
+        case "Signature": signature
+        case "SigningCertURL": signingCertURL
+        case "UnsubscribeURL": unsubscribeURL
+        default: nil
+        }
+    }
 
     private static let memberNames: Set<String> = [
         "Type", "MessageId", "TopicArn", "Message", "Timestamp", "Subject", "SubscribeURL", "Token",

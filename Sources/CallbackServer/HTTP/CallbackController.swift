@@ -16,6 +16,8 @@ struct CallbackController<Context: RequestContext> {
     let receiptMetrics: ReceiptMetrics
     /// Tells an operator about statuses the mapping does not know; `nil` when no webhook is configured.
     let alerter: UnmappedAlerter?
+    /// Verifies SNS messages and confirms subscriptions (see `CallbackController+SNS.swift`).
+    let sns: SNSMessageGate
 
     func addRoutes(to router: Router<Context>, credentials: [Provider: [BasicCredential]] = [:]) {
         for provider in Provider.allCases {
@@ -49,6 +51,8 @@ struct CallbackController<Context: RequestContext> {
             contentType: contentType,
             headers: Self.relevantHeaders(of: request)
         )
+        // An SNS message is verified before the adapter reads anything more of it than its envelope.
+        if provider == .ses, let refusal = await screenSNS(payload, logger: context.logger) { return refusal }
         let interpretation: ReceiptInterpreter.Interpretation
         do {
             interpretation = try interpreter.interpret(payload, from: provider)
@@ -66,8 +70,7 @@ struct CallbackController<Context: RequestContext> {
             alert(mapped, recorded)
             return ResultEnvelope.success(outcome: recorded.outcome.rawValue, status: recorded.statusWritten?.rawValue)
         case .subscriptionConfirmation(let message):
-            receiptLog.subscriptionConfirmation(message, logger: context.logger)
-            return ResultEnvelope.success(outcome: "subscription-confirmation-received")
+            return await confirmSubscription(message, logger: context.logger)
         case .unsubscribeConfirmation(let message):
             receiptLog.unsubscribeConfirmation(message, logger: context.logger)
             return ResultEnvelope.success(outcome: "unsubscribe-confirmation-received")

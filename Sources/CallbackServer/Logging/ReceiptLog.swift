@@ -63,12 +63,6 @@ public struct ReceiptLog: Sendable {
         ])
     }
 
-    func subscriptionConfirmation(_ message: SNSControlMessage, logger: Logger) {
-        logger.info("SNS subscription confirmation received; confirm it from the SNS console or by visiting its SubscribeURL", metadata: [
-            "provider": "ses", "topic_arn": .string(LogSafe.bounded(message.topicARN)), "message_id": .string(LogSafe.token(message.messageID)),
-        ])
-    }
-
     func unsubscribeConfirmation(_ message: SNSControlMessage, logger: Logger) {
         logger.warning("SNS unsubscribe confirmation received: this topic no longer delivers SES receipts", metadata: [
             "provider": "ses", "topic_arn": .string(LogSafe.bounded(message.topicARN)), "message_id": .string(LogSafe.token(message.messageID)),

@@ -32,4 +32,9 @@ struct ReceiptMetrics: Sendable {
     func invalid(_ provider: Provider) {
         metrics.increment("callback.\(provider.rawValue).invalid")
     }
+
+    /// A request was refused as not coming from the provider (an SNS message not accepted): `callback.ses.rejected`.
+    func rejected(_ provider: Provider) {
+        metrics.increment("callback.\(provider.rawValue).rejected")
+    }
 }

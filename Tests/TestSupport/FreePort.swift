@@ -7,7 +7,7 @@ import Glibc
 /// A TCP port on 127.0.0.1 that nothing listens on at the moment of asking.
 public enum FreePort {
     public static func find() throws -> Int {
-        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard socketDescriptor >= 0 else { throw TestSetupError("cannot open a socket to find a free port") }
         defer { close(socketDescriptor) }
         var address = sockaddr_in()

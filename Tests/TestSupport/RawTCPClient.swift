@@ -11,7 +11,7 @@ public final class RawTCPClient: @unchecked Sendable {
 
     /// Connects to 127.0.0.1:`port`.
     public init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw TestSetupError("cannot open a TCP socket") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -11,7 +11,7 @@ public final class SilentServer: Sendable {
     private let descriptor: Int32
 
     public init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw TestSetupError("cannot open a socket for a silent server") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

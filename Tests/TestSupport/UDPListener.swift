@@ -95,7 +95,7 @@ public final class UDPListener: Sendable {
         #if canImport(Darwin)
         let descriptor = socket(AF_INET, SOCK_DGRAM, 0)
         #else
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         #endif
         guard descriptor >= 0 else { throw TestSetupError("cannot open a UDP socket") }
         var address = sockaddr_in()

@@ -41,6 +41,8 @@ public final class WebhookReceiver: Sendable {
         public var body: String
         /// The status it was answered with; `nil` when the receiver stalled.
         public var answeredWith: Int?
+        /// When it had been read in full.
+        public var receivedAt: ContinuousClock.Instant = .now
     }
 
     /// The port the receiver is bound to.
@@ -122,7 +124,7 @@ public final class WebhookReceiver: Sendable {
         #if canImport(Darwin)
         let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #else
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         #endif
         guard descriptor >= 0 else { throw TestSetupError("cannot open a TCP socket") }
         var address = sockaddr_in()
@@ -178,6 +180,8 @@ private final class Server: Sendable {
         while true {
             let descriptor = accept(listener, nil, nil)
             guard descriptor >= 0 else { return }
+            // Close-on-exec, so that a gateway process a test starts meanwhile does not inherit the connection.
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
             guard makeNonBlocking(descriptor) else {
                 _ = closeDescriptor(descriptor)
                 continue

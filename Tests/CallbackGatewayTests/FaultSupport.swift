@@ -75,7 +75,12 @@ extension DatabaseWorkers {
 
     /// Makes every waiting receipt due now rather than at its back-off.
     func makeWaitingDue() async throws {
-        try await sql("UPDATE callback_receipts SET next_attempt_at = now() - interval '1 second' WHERE outcome = 'waiting'")
+        // Rows a retrier holds are skipped (it is settling them): waiting for them while it waits for one of these
+        // would be a deadlock.
+        try await sql("""
+            UPDATE callback_receipts SET next_attempt_at = now() - interval '1 second'
+             WHERE id IN (SELECT id FROM callback_receipts WHERE outcome = 'waiting' ORDER BY id FOR UPDATE SKIP LOCKED)
+            """)
     }
 }
 

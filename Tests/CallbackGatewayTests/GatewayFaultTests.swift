@@ -178,9 +178,10 @@ struct GatewayFaultTests {
 
             // The next gateway applies the waiting receipts once their notifications exist.
             try await database.workers.insertNotifications(late)
+            // Made due before the next gateway starts: a bulk update racing its retrier could deadlock with it.
+            try await database.workers.makeWaitingDue()
             let next = try await RunningGateway.start(databaseURL: database.url)
             defer { next.stop() }
-            try await database.workers.makeWaitingDue()
             var waiting = try await database.workers.waitingCount()
             let deadline = ContinuousClock.now + .seconds(20)
             while waiting > 0 && ContinuousClock.now < deadline {

@@ -53,7 +53,7 @@ struct ServeTests {
                 #expect(status == 200)
                 let expected = ["cbgw.callback.firetext.delivered:1|c", "cbgw.POST.sms_callback.process_firetext_response.200:1|c",
                                 "cbgw.dao.update_notification_status_by_id:1|c", "cbgw.GET.status.show_status.200:1|c"]
-                let lines = await listener.lines(waitingUpTo: .seconds(5)) { lines in expected.allSatisfy(lines.contains) }
+                let lines = await listener.lines(waitingUpTo: .seconds(20)) { lines in expected.allSatisfy(lines.contains) }
                 for line in expected { #expect(lines.contains(line)) }
             }
         }
@@ -74,7 +74,7 @@ struct ServeTests {
             let observer = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
             for _ in 0..<200 {
                 let waiting = try await observer.run { connection throws(DatabaseError) in
-                    try connection.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'callback-gateway'")
+                    try connection.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
                 }
                 if waiting.value("n") == "1" { break }
                 try await Task.sleep(for: .milliseconds(25))
@@ -134,7 +134,7 @@ struct RunningGateway: Sendable {
 
     private func send(_ request: URLRequest) async throws -> (Int, String) {
         var request = request
-        request.timeoutInterval = 10
+        request.timeoutInterval = 60
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }

@@ -71,7 +71,7 @@ struct AlertTests {
                 let before = Date().addingTimeInterval(-1)
                 let started = ContinuousClock.now
                 alerter.unmappedStatus(provider: .firetext, rawStatus: "7", detailCode: nil)
-                let requests = await receiver.requests(waitingUpTo: .seconds(8)) { !$0.isEmpty }
+                let requests = await receiver.requests(waitingUpTo: .seconds(20)) { !$0.isEmpty }
                 #expect(ContinuousClock.now - started < .seconds(5), "a first occurrence is alerted promptly, not after the cooldown")
                 try #require(requests.count == 1)
                 #expect(requests[0].target == "/services/T000/B000/secret-path-token?token=secret-query-token")
@@ -92,7 +92,7 @@ struct AlertTests {
             let alerter = Self.alerter(receiver, cooldown: .seconds(2))
             try await Self.whileRunning(alerter) {
                 alerter.unmappedStatus(provider: .mmg, rawStatus: "9", detailCode: "12")
-                let first = await receiver.requests(waitingUpTo: .seconds(8)) { !$0.isEmpty }
+                let first = await receiver.requests(waitingUpTo: .seconds(20)) { !$0.isEmpty }
                 try #require(first.count == 1)
                 #expect(try Self.text(of: first[0]).contains("`9` (latest detail code `12`)\nSeen 1 time"))
 
@@ -100,7 +100,7 @@ struct AlertTests {
                 for _ in 0..<10 { alerter.unmappedStatus(provider: .mmg, rawStatus: "9", detailCode: "13") }
                 #expect(await receiver.requests(after: .milliseconds(600)).count == 1, "nothing more during the cooldown")
 
-                let second = await receiver.requests(waitingUpTo: .seconds(8)) { $0.count >= 2 }
+                let second = await receiver.requests(waitingUpTo: .seconds(20)) { $0.count >= 2 }
                 try #require(second.count == 2)
                 let (text, time) = try Self.withoutTimestamp(try Self.text(of: second[1]))
                 #expect(text.hasPrefix(":rotating_light: callback-gateway: *MMG sent a status the mapping does not know:* `9` (latest detail code `13`)\n"))
@@ -121,7 +121,7 @@ struct AlertTests {
                 alerter.unmappedStatus(provider: .firetext, rawStatus: "6", detailCode: nil)
                 alerter.unmappedStatus(provider: .firetext, rawStatus: "5", detailCode: nil)
                 alerter.unmappedStatus(provider: .ses, rawStatus: "Bounce", detailCode: "Sideways")
-                let requests = await receiver.requests(waitingUpTo: .seconds(8)) { $0.count >= 3 }
+                let requests = await receiver.requests(waitingUpTo: .seconds(20)) { $0.count >= 3 }
                 let texts = try requests.map { try Self.text(of: $0) }
                 #expect(texts.count == 3)
                 #expect(texts.contains { $0.contains("*Firetext sent a status the mapping does not know:* `5`\nSeen 2 times") })
@@ -139,7 +139,7 @@ struct AlertTests {
                 alerter.unknownDetailCode(provider: .firetext, rawStatus: "1", detailCode: "999")
                 alerter.unknownDetailCode(provider: .firetext, rawStatus: "1", detailCode: "999")
                 alerter.unknownDetailCode(provider: .firetext, rawStatus: "1", detailCode: "998")
-                let requests = await receiver.requests(waitingUpTo: .seconds(8)) { $0.count >= 2 }
+                let requests = await receiver.requests(waitingUpTo: .seconds(20)) { $0.count >= 2 }
                 try #require(requests.count == 2, "keyed by code as well")
                 let texts = try requests.map { try Self.withoutTimestamp(try Self.text(of: $0)).text }
                 #expect(texts.contains("""
@@ -161,7 +161,7 @@ struct AlertTests {
             let alerter = Self.alerter(receiver, cooldown: .seconds(2), logs: logs)
             try await Self.whileRunning(alerter) {
                 alerter.unmappedStatus(provider: .firetext, rawStatus: "7", detailCode: nil)
-                let failed = await receiver.requests(waitingUpTo: .seconds(8)) { !$0.isEmpty }
+                let failed = await receiver.requests(waitingUpTo: .seconds(20)) { !$0.isEmpty }
                 try #require(failed.count == 1)
                 #expect(failed[0].answeredWith == 500)
                 let firstSeen = try Self.withoutTimestamp(try Self.text(of: failed[0])).time
@@ -176,7 +176,7 @@ struct AlertTests {
                 Self.expectNoSecretsLogged(logs)
 
                 receiver.answer(.ok)
-                let retried = await receiver.requests(waitingUpTo: .seconds(8)) { $0.count >= 2 }
+                let retried = await receiver.requests(waitingUpTo: .seconds(20)) { $0.count >= 2 }
                 try #require(retried.count == 2)
                 #expect(retried[1].answeredWith == 200)
                 let (text, time) = try Self.withoutTimestamp(try Self.text(of: retried[1]))
@@ -194,7 +194,7 @@ struct AlertTests {
             let alerter = Self.alerter(receiver, cooldown: .seconds(2), timeout: .milliseconds(300), logs: logs)
             try await Self.whileRunning(alerter) {
                 alerter.unknownDetailCode(provider: .firetext, rawStatus: "1", detailCode: "555")
-                let stalled = await receiver.requests(waitingUpTo: .seconds(8)) { !$0.isEmpty }
+                let stalled = await receiver.requests(waitingUpTo: .seconds(20)) { !$0.isEmpty }
                 try #require(stalled.count == 1)
                 #expect(stalled[0].answeredWith == nil)
 
@@ -207,7 +207,7 @@ struct AlertTests {
                 Self.expectNoSecretsLogged(logs)
 
                 receiver.answer(.ok)
-                let retried = await receiver.requests(waitingUpTo: .seconds(8)) { $0.contains { $0.answeredWith == 200 } }
+                let retried = await receiver.requests(waitingUpTo: .seconds(20)) { $0.contains { $0.answeredWith == 200 } }
                 let delivered = retried.filter { $0.answeredWith == 200 }
                 try #require(delivered.count == 1)
                 #expect(try Self.text(of: delivered[0]).contains("code `555` with status `1`\nSeen 10001 times since"))
@@ -255,7 +255,7 @@ struct AlertTests {
                 alerter.unmappedStatus(provider: .mmg, rawStatus: "6\n*Seen 0 times*\u{202E}", detailCode: nil)
                 alerter.unknownDetailCode(provider: .firetext, rawStatus: "1", detailCode: "<!everyone>")
                 alerter.unmappedStatus(provider: .ses, rawStatus: String(repeating: "x", count: 10_000), detailCode: nil)
-                let requests = await receiver.requests(waitingUpTo: .seconds(8)) { $0.count >= 5 }
+                let requests = await receiver.requests(waitingUpTo: .seconds(20)) { $0.count >= 5 }
                 try #require(requests.count == 5)
                 let texts = try requests.map { try Self.text(of: $0) }
                 for text in texts {
@@ -283,7 +283,7 @@ struct AlertTests {
                     alerter.unmappedStatus(provider: .mmg, rawStatus: "s\(index)", detailCode: nil)
                 }
                 alerter.unmappedStatus(provider: .firetext, rawStatus: "f", detailCode: nil)
-                let requests = await receiver.requests(waitingUpTo: .seconds(8)) { $0.count >= 5 }
+                let requests = await receiver.requests(waitingUpTo: .seconds(20)) { $0.count >= 5 }
                 let texts = try requests.map { try Self.text(of: $0) }
                 #expect(texts.count == 5)
                 #expect(texts.filter { $0.contains("*MMG sent a status the mapping does not know:*") }.count == 3)
@@ -320,7 +320,7 @@ struct AlertTests {
             let alerter = Self.alerter(receiver, timeout: .seconds(60))
             let running = Task { try await alerter.run() }
             alerter.unmappedStatus(provider: .firetext, rawStatus: "7", detailCode: nil)
-            let stalled = await receiver.requests(waitingUpTo: .seconds(8)) { !$0.isEmpty }
+            let stalled = await receiver.requests(waitingUpTo: .seconds(20)) { !$0.isEmpty }
             try #require(stalled.count == 1, "a POST is in flight")
             let cancelled = ContinuousClock.now
             running.cancel()
@@ -336,7 +336,7 @@ struct AlertTests {
             let group = ServiceGroup(configuration: .init(services: [alerter], logger: Logger(label: "test")))
             let running = Task { try await group.run() }
             alerter.unmappedStatus(provider: .firetext, rawStatus: "7", detailCode: nil)
-            _ = await receiver.requests(waitingUpTo: .seconds(8)) { !$0.isEmpty }
+            _ = await receiver.requests(waitingUpTo: .seconds(20)) { !$0.isEmpty }
             let stopped = ContinuousClock.now
             await group.triggerGracefulShutdown()
             try await running.value

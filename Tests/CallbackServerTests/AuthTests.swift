@@ -78,7 +78,7 @@ struct LimitTests {
                     let observer = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
                     for _ in 0..<200 {
                         let waiting = try await observer.run { connection throws(DatabaseError) in
-                            try connection.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                            try connection.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
                         }
                         if waiting.value("n") == "2" { break }
                         try await Task.sleep(for: .milliseconds(20))

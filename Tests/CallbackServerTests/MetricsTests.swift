@@ -83,7 +83,7 @@ struct MetricsTests {
                 #expect(answer?.status == "delivered")
                 let prefix = "notifications.api."
                 let status = prefix + "callback.\(route.provider.rawValue).delivered"
-                let lines = await listener.lines(waitingUpTo: .seconds(3)) { lines in
+                let lines = await listener.lines(waitingUpTo: .seconds(20)) { lines in
                     [status + ":1|c", prefix + route.endpoint + ":1|c", prefix + route.dao + ":1|c"].allSatisfy(lines.contains)
                         && Self.value(of: status + ".elapsed-time", type: "ms", in: lines) != nil
                 }
@@ -119,7 +119,7 @@ struct MetricsTests {
                     p + "callback.ses.complaint:1|c", p + "callback.firetext.invalid:1|c",
                     p + "POST.sms_callback.process_firetext_response.400:1|c",
                 ]
-                let lines = await listener.lines(waitingUpTo: .seconds(3)) { lines in expected.allSatisfy(lines.contains) }
+                let lines = await listener.lines(waitingUpTo: .seconds(20)) { lines in expected.allSatisfy(lines.contains) }
                 for line in expected { #expect(lines.contains(line)) }
                 let statusCounters = lines.filter { line in
                     NotificationStatus.allCases.contains { line.hasPrefix(p + "callback.") && line.contains(".\($0.rawValue):") }
@@ -137,7 +137,7 @@ struct MetricsTests {
                 let id = try await database.insertNotification(status: .sending)
                 _ = try await metered.test { client in try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "2")) }
                 let line = expected + "callback.firetext.pending:1|c"
-                let lines = await listener.lines(waitingUpTo: .seconds(3)) { $0.contains(line) }
+                let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.contains(line) }
                 #expect(lines.contains(line))
                 #expect(lines.allSatisfy { expected.isEmpty ? !$0.hasPrefix(".") && !$0.hasPrefix("notifications.api") : $0.hasPrefix(expected) })
             }
@@ -167,7 +167,7 @@ struct MetricsTests {
                 let answer = try await metered.test { client in try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "0")) }
                 #expect(answer.0 == .ok)
                 #expect(answer.1?.status == "delivered")
-                let lines = await listener.lines(waitingUpTo: .seconds(3)) { $0.contains("notifications.api.callback.firetext.delivered:1|c") }
+                let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.contains("notifications.api.callback.firetext.delivered:1|c") }
                 #expect(lines.contains("notifications.api.callback.firetext.delivered:1|c"))
                 #expect(!lines.contains { $0.contains("elapsed-time") })
             }
@@ -184,7 +184,7 @@ struct MetricsTests {
                     try await client.execute(uri: path + "?x=1", method: .get) { $0.status }
                 }
                 #expect(status == .notFound)
-                let lines = await listener.lines(waitingUpTo: .seconds(3)) { $0.contains("notifications.api.GET.unknown.unknown.404:1|c") }
+                let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.contains("notifications.api.GET.unknown.unknown.404:1|c") }
                 #expect(lines.contains("notifications.api.GET.unknown.unknown.404:1|c"))
                 #expect(!lines.contains { $0.contains("wp-admin") || $0.contains(String(path.suffix(36))) })
             }
@@ -205,7 +205,7 @@ struct MetricsTests {
                                 "notifications.api.dao.retry_waiting_receipts:1|c"]
                 let lines = await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await retrier.run() }
-                    let lines = await listener.lines(waitingUpTo: .seconds(5)) { lines in
+                    let lines = await listener.lines(waitingUpTo: .seconds(30)) { lines in
                         metered.client.flush()
                         return expected.allSatisfy(lines.contains)
                     }

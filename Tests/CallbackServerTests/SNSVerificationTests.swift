@@ -245,7 +245,7 @@ struct SNSVerificationTests {
                 let (status, _) = try await metered.test { client in try await client.sns(body) }
                 #expect(status == .forbidden)
                 let expected = ["notifications.api.callback.ses.rejected:1|c", "notifications.api.POST.ses_callback.process_ses_response.403:1|c"]
-                let lines = await listener.lines(waitingUpTo: .seconds(3)) { lines in expected.allSatisfy(lines.contains) }
+                let lines = await listener.lines(waitingUpTo: .seconds(20)) { lines in expected.allSatisfy(lines.contains) }
                 for line in expected { #expect(lines.contains(line)) }
                 #expect(!lines.contains { $0.contains("callback.ses.invalid") })
             }

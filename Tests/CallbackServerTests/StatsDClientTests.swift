@@ -37,7 +37,7 @@ struct StatsDClientTests {
             client.timing("t", milliseconds: 12.5)
             client.gauge("g", 3)
             client.flush()
-            let lines = await listener.lines(waitingUpTo: .seconds(2)) { $0.count >= 3 }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.count >= 3 }
             #expect(lines == ["notifications.api.a.b:1|c", "notifications.api.t:12.5|ms", "notifications.api.g:3|g"])
             #expect(listener.datagrams.count == 1)
         }
@@ -53,7 +53,7 @@ struct StatsDClientTests {
             let client = Self.client(port: listener.port, prefix: prefix)
             client.increment("a.b")
             client.flush()
-            let lines = await listener.lines(waitingUpTo: .seconds(5)) { !$0.isEmpty }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { !$0.isEmpty }
             #expect(lines == [expected])
         }
     }
@@ -73,7 +73,7 @@ struct StatsDClientTests {
             client.gauge("neg", -2.5)
             client.increment("bad name:|x")
             client.flush()
-            let lines = await listener.lines(waitingUpTo: .seconds(2)) { $0.count >= 9 }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.count >= 9 }
             #expect(lines == [
                 "n:42|c", "t1:0.125|ms", "t2:3|ms", "t3:1.235|ms", "t4:0|ms", "big:100000000000000000000|g",
                 // StatsD reads a signed gauge as a change, so a negative value is a reset then the value.
@@ -90,7 +90,7 @@ struct StatsDClientTests {
             let expected = (0..<500).map { "notifications.api.line.\($0):1|c" }
             for index in 0..<500 { client.increment("line.\(index)") }
             client.flush()
-            let lines = await listener.lines(waitingUpTo: .seconds(5)) { $0.count >= 500 }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.count >= 500 }
             #expect(lines.count == 500)
             #expect(Set(lines) == Set(expected))
             let datagrams = listener.datagrams
@@ -108,7 +108,7 @@ struct StatsDClientTests {
             client.increment(long)
             client.increment("b")
             client.flush()
-            let lines = await listener.lines(waitingUpTo: .seconds(2)) { $0.count >= 3 }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.count >= 3 }
             #expect(lines == ["a:1|c", "\(long):1|c", "b:1|c"])
             #expect(listener.datagrams == ["a:1|c", "\(long):1|c", "b:1|c"])
         }
@@ -120,7 +120,7 @@ struct StatsDClientTests {
             let running = Task { try await client.run() }
             let started = ContinuousClock.now
             client.increment("tick")
-            let lines = await listener.lines(waitingUpTo: .seconds(5)) { !$0.isEmpty }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { !$0.isEmpty }
             #expect(lines == ["notifications.api.tick:1|c"])
             #expect(ContinuousClock.now - started < .seconds(5), "flushed by run() itself, not by the wait")
 
@@ -143,7 +143,7 @@ struct StatsDClientTests {
             await group.triggerGracefulShutdown()
             try await running.value
             #expect(ContinuousClock.now - stopped < .seconds(5))
-            let lines = await listener.lines(waitingUpTo: .seconds(5)) { !$0.isEmpty }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { !$0.isEmpty }
             #expect(lines == ["notifications.api.last:1|c"])
         }
     }
@@ -164,7 +164,7 @@ struct StatsDClientTests {
             Gauge(label: "gauge", factory: factory).record(4)
             Counter(label: "y", dimensions: [("Method", "POST"), ("path", "/a/../b")], factory: factory).increment()
             client.flush()
-            let lines = await listener.lines(waitingUpTo: .seconds(2)) { $0.count >= 11 }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.count >= 11 }
             #expect(lines == [
                 "notifications.api.x:1|c",
                 "notifications.api.fx:0.25|c",
@@ -241,7 +241,7 @@ struct StatsDClientTests {
             #expect(listener.lines.first == "notifications.api.resolved:1|c")
             try await Task.sleep(for: .milliseconds(100))
             client.increment("after")
-            let lines = await listener.lines(waitingUpTo: .seconds(2)) { $0.contains("notifications.api.after:1|c") }
+            let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.contains("notifications.api.after:1|c") }
             #expect(lines.contains("notifications.api.after:1|c"))
             running.cancel()
             try await running.value

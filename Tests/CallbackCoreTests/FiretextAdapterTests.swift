@@ -165,4 +165,15 @@ struct FiretextAdapterTests {
         let valid = Array("status=0&reference=\(Self.notificationID)".utf8)
         #expect(adapter.acceptedCount(of: bodies + [valid]) >= 1)
     }
+
+    @Test("a Content-Type starting with ; has no media type of its own", arguments: [";application/x-www-form-urlencoded", ";", " ; text/plain"])
+    func leadingSemicolon(contentType: String) {
+        #expect(CallbackPayload(body: "", contentType: contentType).mediaType == nil)
+    }
+
+    @Test("the media type is the part before the first ;, trimmed and lower-cased")
+    func mediaType() {
+        #expect(CallbackPayload(body: "", contentType: " Application/X-WWW-Form-Urlencoded ; charset=UTF-8").mediaType == "application/x-www-form-urlencoded")
+        #expect(CallbackPayload(body: "", contentType: "text/plain;;").mediaType == "text/plain")
+    }
 }

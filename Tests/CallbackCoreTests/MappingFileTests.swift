@@ -62,4 +62,14 @@ struct MappingFileTests {
         #expect(again.entries.map(\.key) == table.entries.map(\.key))
         #expect(again.entries.map(\.target) == table.entries.map(\.target))
     }
+
+    @Test("a status ending in a Unicode prepend character renders to a file that reads back the same status")
+    func prependCharacter() throws {
+        // U+0600 joins a following space into one Character; words are split by scalar, so it stays a separator.
+        let table = try MappingFile.parse("firetext x\u{0600}\t-> delivered\nmmg \"a \u{0301}b\" -> permanent-failure\n", file: "exotic")
+        #expect(table.entries.map(\.key.rawStatus) == ["x\u{0600}", "a \u{0301}b"])
+        let again = try MappingFile.parse(MappingFile.render(table), file: "rendered")
+        #expect(again.entries.map(\.key) == table.entries.map(\.key))
+        #expect(again.entries.map(\.target) == table.entries.map(\.target))
+    }
 }

@@ -134,6 +134,14 @@ struct ReceiptFixtureParserTests {
             }
         }
     }
+
+    @Test("a body ending in CR keeps it under the file's LF ending, and under a CRLF file's CRLF ending")
+    func bodyEndingInCR() throws {
+        #expect(try ReceiptFixtureParser.parse("provider: mmg\n\nabc\r\n", file: "lf.receipt").body == "abc\r")
+        #expect(try ReceiptFixtureParser.parse("provider: mmg\n\nabc\r\r", file: "none.receipt").body == "abc\r\r")
+        #expect(try ReceiptFixtureParser.parse("provider: mmg\r\n\r\nabc\r\r\n", file: "crlf.receipt").body == "abc\r")
+        #expect(try ReceiptFixtureParser.parse("provider: mmg\n\nabc\n\n", file: "two.receipt").body == "abc\n")
+    }
 }
 
 /// The `.receipt` files under `<package root>/fixtures`, as (path relative to the root, text), in replay order.

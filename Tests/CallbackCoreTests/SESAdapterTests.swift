@@ -279,4 +279,13 @@ struct SESAdapterTests {
         let valid = Array(Self.notification(#"{"notificationType":"Delivery",\#(Self.mail)}"#).utf8)
         #expect(adapter.acceptedCount(of: bodies + messages + [valid]) >= 1)
     }
+
+    @Test("several members holding NUL characters are listed in name order, the same on every parse")
+    func nulProblemsInNameOrder() {
+        let body = #"{"Type":"Notification","TopicArn":"\u0000","Subject":"\u0000","Message":"\u0000","Token":"\u0000","MessageId":"\u0000"}"#
+        let expected = ["Message", "MessageId", "Subject", "Token", "TopicArn"].map { "SES callback failed: \($0) contains a NUL character" }
+        for _ in 0..<20 {
+            #expect(Array(problems(body).prefix(5)) == expected)
+        }
+    }
 }

@@ -23,7 +23,9 @@ public struct CallbackPayload: Sendable, Hashable {
     /// `text/plain`); `nil` when there is no `Content-Type`.
     public var mediaType: String? {
         guard let contentType else { return nil }
-        let type = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? contentType
+        // Empty pieces are kept so that `;application/json` has the empty media type and is refused, rather than
+        // passing for its first parameter.
+        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? contentType
         let trimmed = type.trimmingWhitespace().lowercased()
         return trimmed.isEmpty ? nil : trimmed
     }

@@ -16,7 +16,8 @@ struct JSONObjectReader {
     ///   described only as "a field".
     init(_ members: [String: JSONValue], knownNames: Set<String>, problems: inout ProblemList) {
         var refused: Set<String> = []
-        for (name, value) in members where PayloadText.containsNUL(name) || value.containsNUL {
+        // Sorted, because a dictionary's order changes between processes and the same body must get the same answer.
+        for name in members.keys.sorted() where PayloadText.containsNUL(name) || members[name]!.containsNUL {
             let field = PayloadText.describe(name, knownNames: knownNames, unnamed: "a field")
             problems.add("\(field) contains a NUL character")
             refused.insert(name)

@@ -9,8 +9,8 @@
 /// mobile=447700900123&status=0&time=2026-11-29+10%3A15%3A00&reference=9a1e...
 /// ```
 ///
-/// Header lines come first, then one blank line, then the body, sent byte for byte (one final newline, which
-/// editors add, is not part of it). Header lines:
+/// Header lines come first, then one blank line, then the body, sent byte for byte (one final line ending, which
+/// editors add, is not part of it: LF, or CRLF in a file whose lines end in CRLF). Header lines:
 /// - `provider:` `firetext`, `mmg` or `ses` (required)
 /// - `content-type:` the request's `Content-Type` (optional; a request may come without one)
 /// - `header:` `Name: value`, another HTTP header to send, such as `x-amz-sns-message-type` (repeatable)

@@ -55,10 +55,18 @@ public enum ReceiptFixtureParser {
         guard let provider else {
             throw Problem(file: file, line: 1, message: "no `provider:` line; add `provider: firetext`, `mmg` or `ses` above the body")
         }
-        var body = String(text[bodyStart...])
-        // Editors end a file with a newline; it is not part of the body.
-        if let last = body.last, last.isNewline { body.removeLast() }
-        return ReceiptFixture(provider: provider, contentType: contentType, headers: headers, body: body, expectation: expectation)
+        var body = String(text[bodyStart...]).unicodeScalars
+        // Editors end a file with a newline; it is not part of the body. It is the file's own line ending (CRLF when
+        // its first line ends so, else LF), taken scalar by scalar: a body ending in CR keeps that CR under an LF
+        // ending, where the two would otherwise read as one CRLF `Character` and go together.
+        let endsLinesWithCRLF = text.unicodeScalars.firstIndex(of: "\n").map { newline in
+            newline > text.unicodeScalars.startIndex && text.unicodeScalars[text.unicodeScalars.index(before: newline)] == "\r"
+        } ?? false
+        let ending: [Unicode.Scalar] = endsLinesWithCRLF ? ["\r", "\n"] : ["\n"]
+        if body.suffix(ending.count).elementsEqual(ending) {
+            body.removeLast(ending.count)
+        }
+        return ReceiptFixture(provider: provider, contentType: contentType, headers: headers, body: String(body), expectation: expectation)
     }
 
     private static func parseExpectation(_ value: String, file: String, line: Int) throws(Problem) -> ReceiptFixture.Expectation {

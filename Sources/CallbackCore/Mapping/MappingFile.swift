@@ -111,7 +111,7 @@ public enum MappingFile {
     }
 
     private static func quoted(_ word: String) -> String {
-        word.isEmpty || word.contains(where: { $0 == " " || $0 == "\t" || $0 == "#" }) || word == "->"
+        word.isEmpty || word.unicodeScalars.contains(where: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "#" }) || word == "->"
             ? "\"\(word)\"" : word
     }
 }

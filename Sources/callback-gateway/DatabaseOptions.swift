@@ -20,18 +20,25 @@ struct DatabaseOptions: ParsableArguments {
         "Seconds a statement may run before it is cancelled. Env: DATABASE_STATEMENT_TIMEOUT. Default 10.", valueName: "seconds"))
     var statementTimeout: String?
 
+    @Option(name: .customLong("database-batch-size"), help: ArgumentHelp(
+        "Most receipts stored together in one transaction while every connection is busy; 1 stores each alone. Env: DATABASE_BATCH_SIZE. Default 64.",
+        valueName: "n"))
+    var batchSize: String?
+
     /// The database configuration from flags and environment, validated.
     func resolve(_ environment: [String: String]) throws -> DatabaseConfiguration {
         let url = Setting(flag: "--database-url", variable: "DATABASE_URL", flagValue: databaseURL, environment: environment)
         let pool = Setting(flag: "--database-pool-size", variable: "DATABASE_POOL_SIZE", flagValue: poolSize, environment: environment)
         let connect = Setting(flag: "--database-connect-timeout", variable: "DATABASE_CONNECT_TIMEOUT", flagValue: connectTimeout, environment: environment)
         let statement = Setting(flag: "--database-statement-timeout", variable: "DATABASE_STATEMENT_TIMEOUT", flagValue: statementTimeout, environment: environment)
+        let batch = Setting(flag: "--database-batch-size", variable: "DATABASE_BATCH_SIZE", flagValue: batchSize, environment: environment)
         let configuration = DatabaseConfiguration(
             connectionString: url.text(default: "") ?? "",
             poolSize: try pool.integer(default: 4, in: 1...64, meaning: "a number of connections"),
             // libpq treats anything under 2 seconds as 2.
             connectTimeout: try connect.integer(default: 5, in: 2...300, meaning: "a number of seconds"),
-            statementTimeout: Double(try statement.integer(default: 10, in: 1...3600, meaning: "a number of seconds"))
+            statementTimeout: Double(try statement.integer(default: 10, in: 1...3600, meaning: "a number of seconds")),
+            maximumBatchSize: try batch.integer(default: 64, in: 1...1000, meaning: "a number of receipts")
         )
         do {
             try configuration.validate()

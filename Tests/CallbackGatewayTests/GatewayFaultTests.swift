@@ -1,5 +1,6 @@
 import CallbackStore
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -134,15 +135,23 @@ struct GatewayFaultTests {
                 ["{" + held.map { $0.uuidString.lowercased() }.joined(separator: ",") + "}"]
             )
             let heldRequests = held.enumerated().map { ReceiptKind.delivered.firetext($1, nonce: 3_000_000 + $0) }
-            let heldRun = LoadGenerator(ports: [gateway.port], concurrency: 3).start { $0 < heldRequests.count ? heldRequests[$0] : nil }
+            // Sent one at a time, each once the one before it waits on the lock, so that each is in a batch of its
+            // own (receipts that wait for a connection together are stored together and would wait on the lock once).
+            let sentHeld = Mutex(0)
+            let heldRun = LoadGenerator(ports: [gateway.port], concurrency: 3).start { index in
+                while index < heldRequests.count && sentHeld.withLock({ $0 }) < index { Thread.sleep(forTimeInterval: 0.005) }
+                return index < heldRequests.count ? heldRequests[index] : nil
+            }
             let observer = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
             var blocked = 0
             for _ in 0..<400 where blocked < held.count {
                 blocked = Int(try await observer.sql(
                     "SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", [locker]
                 ).value("n") ?? "") ?? 0
+                sentHeld.withLock { $0 = max($0, blocked) }
                 if blocked < held.count { try await Task.sleep(for: .milliseconds(25)) }
             }
+            sentHeld.withLock { $0 = held.count }
             await observer.shutdownAndWait()
             #expect(blocked == held.count, "the held requests' statements were waiting on the lock at the signal")
 

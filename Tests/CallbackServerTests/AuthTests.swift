@@ -71,17 +71,18 @@ struct LimitTests {
             }
             let statuses = try await harness.test { client in
                 try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                    // One at a time, each until its statement waits on the lock, so that each holds a slot and the
+                    // two are not stored together in one batch (which would wait on the lock once).
+                    let observer = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
                     for second in 0..<2 {
                         group.addTask { try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "0", time: "2016-03-10 14:17:0\(second)")).0 }
-                    }
-                    // Wait until both hold a slot (their statements wait on the lock), then ask for a third.
-                    let observer = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
-                    for _ in 0..<200 {
-                        let waiting = try await observer.run { connection throws(DatabaseError) in
-                            try connection.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+                        for _ in 0..<250 {
+                            let waiting = try await observer.run { connection throws(DatabaseError) in
+                                try connection.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+                            }
+                            if waiting.value("n") == String(second + 1) { break }
+                            try await Task.sleep(for: .milliseconds(20))
                         }
-                        if waiting.value("n") == "2" { break }
-                        try await Task.sleep(for: .milliseconds(20))
                     }
                     await observer.shutdownAndWait()
                     let third = try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "1"))

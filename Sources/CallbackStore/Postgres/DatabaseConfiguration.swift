@@ -13,6 +13,9 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     public var applicationName: String
     /// How many units of work may wait for a connection before more are refused as unavailable.
     public var maximumQueuedJobs: Int
+    /// The most receipts stored together in one transaction (one round trip, one commit) when they arrive faster
+    /// than the pool can store them one by one; 1 stores each on its own.
+    public var maximumBatchSize: Int
 
     /// Creates a configuration.
     public init(
@@ -21,7 +24,8 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         connectTimeout: Int = 5,
         statementTimeout: Double = 10,
         applicationName: String = "callback-gateway",
-        maximumQueuedJobs: Int = 2048
+        maximumQueuedJobs: Int = 2048,
+        maximumBatchSize: Int = 64
     ) {
         self.connectionString = connectionString
         self.poolSize = poolSize
@@ -29,6 +33,7 @@ public struct DatabaseConfiguration: Sendable, Hashable {
         self.statementTimeout = statementTimeout
         self.applicationName = applicationName
         self.maximumQueuedJobs = maximumQueuedJobs
+        self.maximumBatchSize = maximumBatchSize
     }
 
     /// Checks that the connection string can be read, without connecting, so that a malformed `DATABASE_URL` stops

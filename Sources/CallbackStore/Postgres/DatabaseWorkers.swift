@@ -56,6 +56,21 @@ public final class DatabaseWorkers: Sendable {
         return try result.get()
     }
 
+    /// Queues `work` for a worker thread without waiting for it: `work` receives the thread's connection, or why
+    /// there is none. Returns why the work was refused (too much waiting, or shut down), or `nil` when it was queued.
+    func submit(_ work: @escaping @Sendable (Result<PostgresConnection, DatabaseError>) -> Void) -> DatabaseError? {
+        queue.enqueue { slot in
+            do throws(DatabaseError) {
+                work(.success(try slot.connection()))
+            } catch {
+                work(.failure(error))
+            }
+        }
+    }
+
+    /// The error to fail with at once while the database was just found unreachable; `nil` otherwise.
+    func unreachableError() -> DatabaseError? { breaker.openError() }
+
     /// Stops taking work. Work already queued still runs; then the threads close their connections and end.
     public func shutdown() { queue.close() }
 

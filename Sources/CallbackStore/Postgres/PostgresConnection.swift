@@ -15,8 +15,8 @@ import Darwin
 /// ``DatabaseConfiguration/statementTimeout`` is cancelled and the connection dropped instead of hanging.
 public final class PostgresConnection {
     private var handle: OpaquePointer?
-    private var prepared: Set<String> = []
-    private let statementTimeout: Double
+    var prepared: Set<String> = []
+    let statementTimeout: Double
     private let redactor: SecretRedactor
 
     /// Whether the connection can no longer be used and must be replaced.
@@ -58,15 +58,19 @@ public final class PostgresConnection {
     /// Runs a prepared statement (preparing it on first use on this connection).
     public func query(_ statement: PreparedStatement, _ parameters: [String?] = []) throws(DatabaseError) -> QueryResult {
         let connection = try liveHandle()
-        if !prepared.contains(statement.name) {
-            let sent = PQsendPrepare(connection, statement.name, statement.sql, 0, nil)
-            _ = try finish(sent: sent, connection)
-            prepared.insert(statement.name)
-        }
+        try prepare(statement, on: connection)
         let sent = try CStringArray.with(parameters) { values in
             PQsendQueryPrepared(connection, statement.name, Int32(parameters.count), values, nil, nil, 0)
         }
         return try finish(sent: sent, connection)
+    }
+
+    /// Prepares `statement` on this connection unless it already is.
+    func prepare(_ statement: PreparedStatement, on connection: OpaquePointer) throws(DatabaseError) {
+        guard !prepared.contains(statement.name) else { return }
+        let sent = PQsendPrepare(connection, statement.name, statement.sql, 0, nil)
+        _ = try finish(sent: sent, connection)
+        prepared.insert(statement.name)
     }
 
     /// Runs a single statement without parameters, such as `BEGIN` or a migration's DDL.
@@ -101,13 +105,13 @@ public final class PostgresConnection {
         return !isBroken
     }
 
-    private func liveHandle() throws(DatabaseError) -> OpaquePointer {
+    func liveHandle() throws(DatabaseError) -> OpaquePointer {
         guard let handle, !isBroken else { throw .unavailable("the connection was closed") }
         return handle
     }
 
     /// Waits for the results of what was just sent and returns the last one, failing on any error.
-    private func finish(sent: Int32, _ connection: OpaquePointer) throws(DatabaseError) -> QueryResult {
+    func finish(sent: Int32, _ connection: OpaquePointer) throws(DatabaseError) -> QueryResult {
         guard sent == 1 else { throw connectionLost(connection) }
         let deadline = Date().addingTimeInterval(statementTimeout)
         var outcome: Result<QueryResult, DatabaseError>?
@@ -134,7 +138,7 @@ public final class PostgresConnection {
         }
     }
 
-    private func waitForInput(_ connection: OpaquePointer, deadline: Date) throws(DatabaseError) {
+    func waitForInput(_ connection: OpaquePointer, deadline: Date) throws(DatabaseError) {
         let remaining = deadline.timeIntervalSinceNow
         guard remaining > 0 else { throw timedOut(connection) }
         var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
@@ -145,7 +149,7 @@ public final class PostgresConnection {
     }
 
     /// Reads one result. Never closes the connection itself: the caller must stop using the handle first.
-    private func read(_ result: OpaquePointer, _ connection: OpaquePointer) -> (outcome: Result<QueryResult, DatabaseError>, connectionLost: Bool) {
+    func read(_ result: OpaquePointer, _ connection: OpaquePointer) -> (outcome: Result<QueryResult, DatabaseError>, connectionLost: Bool) {
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return (.success(Self.rows(of: result)), false)
@@ -177,7 +181,7 @@ public final class PostgresConnection {
         return QueryResult(columns: columns, rows: rows, affectedRows: affected)
     }
 
-    private func connectionLost(_ connection: OpaquePointer) -> DatabaseError {
+    func connectionLost(_ connection: OpaquePointer) -> DatabaseError {
         let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
         close()
         return .unavailable(redactor.redact(message.isEmpty ? "the connection was lost" : message))

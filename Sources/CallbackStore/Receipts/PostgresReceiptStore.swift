@@ -5,12 +5,20 @@ import Foundation
 public struct PostgresReceiptStore: ReceiptStore {
     private let workers: DatabaseWorkers
     private let schedule: RetrySchedule
+    private let batcher: ReceiptBatcher
 
     /// Creates a store on the given workers; `schedule` sets when a receipt that must wait is first retried.
-    public init(workers: DatabaseWorkers, schedule: RetrySchedule = .standard) {
+    ///
+    /// - Parameter batchObserver: told the number of receipts of every batch stored together (see
+    ///   ``DatabaseConfiguration/maximumBatchSize``).
+    public init(workers: DatabaseWorkers, schedule: RetrySchedule = .standard, batchObserver: (@Sendable (Int) -> Void)? = nil) {
         self.workers = workers
         self.schedule = schedule
+        self.batcher = ReceiptBatcher(workers: workers, statement: ReceiptStatements.record, observer: batchObserver)
     }
+
+    /// Receipts waiting for a free connection to be stored in the next batch.
+    var receiptsWaitingForBatch: Int { batcher.waitingCount }
 
     public func record(_ incoming: IncomingReceipt) async throws(DatabaseError) -> RecordedReceipt {
         let receipt = incoming.mapped.receipt
@@ -22,9 +30,7 @@ public struct PostgresReceiptStore: ReceiptStore {
             receipt.detailCode,
             receipt.providerTimestamp.map { String($0.timeIntervalSince1970) },
         ]
-        return try await workers.run { connection throws(DatabaseError) in
-            try RecordedReceipt(connection.query(ReceiptStatements.record, parameters))
-        }
+        return try await batcher.record(parameters)
     }
 
     public func retryWaiting(

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Stores receipts that arrive together in one transaction each time a connection is free, so that one round trip
+/// and one commit serve many of them.
+///
+/// There is no timer. A receipt that finds a connection free is stored at once, alone; while every connection is
+/// busy, receipts gather behind the one job waiting for the next free connection, which takes them all (up to
+/// ``DatabaseConfiguration/maximumBatchSize``). Batches therefore grow with the load and stay at one when it is
+/// light, and no receipt waits for a window to close.
+///
+/// A batch runs as one pipeline (``PostgresConnection/pipeline(_:_:)``), receipts ordered by the notification they
+/// name (in arrival order for the same notification), so two batches take row locks in the same order and
+/// receipts for one notification apply in the order they came. Each requester is answered only after the commit
+/// that holds its receipt. A statement that fails rolls the batch back; the receipt it belongs to gets the error and
+/// the others are run again without it. A lost connection fails the whole batch, which was not committed.
+final class ReceiptBatcher: @unchecked Sendable {
+    private struct Pending {
+        var parameters: [String?]
+        var arrival: Int
+        var continuation: CheckedContinuation<Result<RecordedReceipt, DatabaseError>, Never>
+
+        /// The notification the receipt names: `$1` (its id) or else `$2` (the provider's reference).
+        var notificationKey: String { parameters[0] ?? parameters[1] ?? "" }
+
+        func answer(_ result: Result<RecordedReceipt, DatabaseError>) { continuation.resume(returning: result) }
+    }
+
+    /// How often a batch that lost a deadlock or serialization conflict is run again before its receipt fails.
+    private static let conflictRetries = 3
+
+    private let workers: DatabaseWorkers
+    private let statement: PreparedStatement
+    private let maximumBatchSize: Int
+    private let capacity: Int
+    private let observer: (@Sendable (Int) -> Void)?
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var pending: [Pending] = []
+    private var arrivals = 0
+    private var drainQueued = false
+
+    /// - Parameter observer: told the size of every batch run, for metrics and tests.
+    init(workers: DatabaseWorkers, statement: PreparedStatement, observer: (@Sendable (Int) -> Void)?) {
+        self.workers = workers
+        self.statement = statement
+        self.maximumBatchSize = max(workers.configuration.maximumBatchSize, 1)
+        self.capacity = max(workers.configuration.maximumQueuedJobs, 1)
+        self.observer = observer
+    }
+
+    /// Stores one receipt given by its statement's parameters and returns the statement's summary row, once
+    /// committed.
+    func record(_ parameters: [String?]) async throws(DatabaseError) -> RecordedReceipt {
+        if let error = workers.unreachableError() { throw error }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<RecordedReceipt, DatabaseError>, Never>) in
+            let (accepted, needsDrain) = lock.withLock { () -> (Bool, Bool) in
+                guard pending.count < capacity else { return (false, false) }
+                arrivals += 1
+                pending.append(Pending(parameters: parameters, arrival: arrivals, continuation: continuation))
+                defer { drainQueued = true }
+                return (true, !drainQueued)
+            }
+            guard accepted else {
+                continuation.resume(returning: .failure(.unavailable("\(capacity) receipts are already waiting for the database")))
+                return
+            }
+            if needsDrain { queueDrain() }
+        }
+        return try result.get()
+    }
+
+    /// Receipts waiting for a connection, not yet in a batch.
+    var waitingCount: Int { lock.withLock { pending.count } }
+
+    private func queueDrain() {
+        guard let refusal = workers.submit({ [self] connection in drain(connection) }) else { return }
+        let refused = lock.withLock { () -> [Pending] in
+            drainQueued = false
+            defer { pending = [] }
+            return pending
+        }
+        for receipt in refused { receipt.answer(.failure(refusal)) }
+    }
+
+    private func drain(_ connection: Result<PostgresConnection, DatabaseError>) {
+        let (batch, more) = lock.withLock { () -> ([Pending], Bool) in
+            let batch = Array(pending.prefix(maximumBatchSize))
+            pending.removeFirst(batch.count)
+            drainQueued = !pending.isEmpty
+            return (batch, drainQueued)
+        }
+        if more { queueDrain() }
+        guard !batch.isEmpty else { return }
+        observer?(batch.count)
+        switch connection {
+        case .success(let connection):
+            run(batch.sorted { ($0.notificationKey, $0.arrival) < ($1.notificationKey, $1.arrival) }, on: connection)
+        case .failure(let error):
+            for receipt in batch { receipt.answer(.failure(error)) }
+        }
+    }
+
+    private func run(_ batch: [Pending], on connection: PostgresConnection) {
+        var remaining = batch
+        var conflicts = 0
+        while !remaining.isEmpty {
+            let steps: [PostgresConnection.PipelineStep]
+            do throws(DatabaseError) {
+                steps = try connection.pipeline(statement, remaining.map(\.parameters))
+            } catch {
+                for receipt in remaining { receipt.answer(.failure(error)) }
+                return
+            }
+            guard let failed = steps.firstIndex(where: { if case .failed = $0 { true } else { false } }),
+                  case .failed(let error) = steps[failed]
+            else {
+                for (receipt, step) in zip(remaining, steps) {
+                    guard case .ran(let rows) = step else { continue }
+                    receipt.answer(Result { () throws(DatabaseError) in try RecordedReceipt(rows) })
+                }
+                return
+            }
+            // A lost deadlock or serialization conflict is the batch's bad luck, not the receipt's: run it again.
+            if error.isConflict && conflicts < Self.conflictRetries {
+                conflicts += 1
+                continue
+            }
+            remaining.remove(at: failed).answer(.failure(error))
+        }
+    }
+}
+
+extension DatabaseError {
+    /// Whether the statement lost a deadlock or a serialization conflict, which running it again can resolve.
+    var isConflict: Bool {
+        if case .statementFailed(let sqlState, _) = self { return sqlState == "40P01" || sqlState == "40001" }
+        return false
+    }
+}

@@ -1,0 +1,204 @@
+import CallbackCore
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+
+@testable import CallbackStore
+
+/// Receipts that arrive while every connection is busy are stored together: one pipeline, one transaction.
+///
+/// Each test holds the only connection of a one-connection pool, sends its receipts, waits until all of them are
+/// waiting for that connection, and lets it go, so the receipts form exactly one batch.
+@Suite("Receipts stored in batches")
+struct BatchingTests {
+    @Test("mixed outcomes in one batch: applied, duplicate, waiting, unmapped, in arrival order per notification; one transaction")
+    func mixedOutcomes() async throws {
+        try await TestDatabase.with { database in
+            let delivered = try await database.insertNotification(status: .sending)
+            let ordered = try await database.insertNotification(status: .sending)
+            let reversed = try await database.insertNotification(status: .sending)
+            let final = try await database.insertNotification(status: .delivered)
+            let unknown = UUID()
+            let first = ReceiptFactory.incoming(for: .id(delivered), rawStatus: "0", target: .delivered, body: "status=0&reference=\(delivered)")
+            let receipts = [
+                first,
+                first,
+                ReceiptFactory.incoming(for: .id(ordered), rawStatus: "2", target: .pending),
+                ReceiptFactory.incoming(for: .id(ordered), rawStatus: "1", target: .failure),
+                ReceiptFactory.incoming(for: .id(reversed), rawStatus: "1", target: .failure),
+                ReceiptFactory.incoming(for: .id(reversed), rawStatus: "2", target: .pending),
+                ReceiptFactory.incoming(for: .id(final), rawStatus: "1", target: .failure),
+                ReceiptFactory.incoming(for: .id(unknown), rawStatus: "0", target: .delivered),
+                ReceiptFactory.incoming(for: .id(delivered), rawStatus: "9", target: nil),
+            ]
+            let batch = try await OneBatch.record(receipts, database: database)
+            #expect(batch.sizes == [receipts.count])
+            let outcomes = try batch.results.map { try $0.get().outcome }
+            #expect(outcomes == [.applied, .duplicate, .applied, .applied, .applied, .duplicate, .duplicate, .waiting, .unmapped])
+            #expect(try batch.results[1].get().isResend)
+            #expect(try batch.results[3].get().statusWritten == .temporaryFailure, "2 then 1: the failure came while pending")
+            #expect(try batch.results[4].get().statusWritten == .permanentFailure, "1 then 2: the failure came while sending")
+            #expect(try await database.notification(ordered)?.status == .temporaryFailure)
+            #expect(try await database.notification(reversed)?.status == .permanentFailure)
+            #expect(try await database.history(ordered).map(\.version) == [1, 2, 3])
+            #expect(try await database.count("callback_receipts") == receipts.count - 1)
+            let transactions = try await database.query("SELECT count(DISTINCT xmin::text) AS n FROM callback_receipts")
+            #expect(transactions.value("n") == "1", "every receipt of the batch was committed by one transaction")
+        }
+    }
+
+    @Test("a statement that fails in the middle of a batch fails only its own receipt; the rest commit")
+    func failingStatement() async throws {
+        try await TestDatabase.with { database in
+            try await database.query("""
+                CREATE FUNCTION refuse_exploding_receipts() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.raw_status = 'explode' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF;
+                    RETURN NEW;
+                END $$
+                """)
+            try await database.query("""
+                CREATE TRIGGER refuse_exploding_receipts BEFORE INSERT ON callback_receipts
+                FOR EACH ROW EXECUTE FUNCTION refuse_exploding_receipts()
+                """)
+            let ids = try await (0..<5).asyncMap { _ in try await database.insertNotification(status: .sending) }
+            let receipts = ids.enumerated().map { index, id in
+                ReceiptFactory.incoming(for: .id(id), rawStatus: index == 2 ? "explode" : "0", target: .delivered)
+            }
+            let batch = try await OneBatch.record(receipts, database: database)
+            #expect(batch.sizes == [5])
+            for (index, result) in batch.results.enumerated() {
+                switch (index, result) {
+                case (2, .failure(.statementFailed(_, let message))): #expect(message.contains("refused by the test trigger"))
+                case (2, _): Issue.record("the exploding receipt was answered \(result)")
+                case (_, .success(let recorded)): #expect(recorded.outcome == .applied)
+                case (_, .failure(let error)): Issue.record("receipt \(index) failed with its neighbour: \(error)")
+                }
+            }
+            for (index, id) in ids.enumerated() {
+                #expect(try await database.notification(id)?.status == (index == 2 ? .sending : .delivered))
+                #expect(try await database.history(id).count == (index == 2 ? 1 : 2))
+            }
+            #expect(try await database.count("callback_receipts") == 4)
+        }
+    }
+
+    @Test("the database going away mid-batch: every requester gets unavailable, nothing is half-written")
+    func connectionLostMidBatch() async throws {
+        try await TestDatabase.with { database in
+            try await database.query("""
+                CREATE FUNCTION slow_receipts() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.raw_status = 'slow' THEN PERFORM pg_sleep(30); END IF;
+                    RETURN NEW;
+                END $$
+                """)
+            try await database.query("""
+                CREATE TRIGGER slow_receipts BEFORE INSERT ON callback_receipts FOR EACH ROW EXECUTE FUNCTION slow_receipts()
+                """)
+            let ids = try await (0..<6).asyncMap { _ in try await database.insertNotification(status: .sending) }
+            let receipts = ids.enumerated().map { index, id in
+                ReceiptFactory.incoming(for: .id(id), rawStatus: index == 3 ? "slow" : "0", target: .delivered)
+            }
+            let batch = try await OneBatch.record(receipts, database: database) {
+                // Once the batch sleeps inside the slow receipt's insert, end its session, as a server crash would.
+                for _ in 0..<500 {
+                    let ended = try await database.query("""
+                        SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+                         WHERE datname = current_database() AND wait_event = 'PgSleep'
+                        """)
+                    if ended.value("n") == "1" { return }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                Issue.record("the batch never reached the slow receipt")
+            }
+            #expect(batch.sizes == [6])
+            for result in batch.results {
+                guard case .failure(.unavailable) = result else {
+                    Issue.record("expected unavailable (503), got \(result)")
+                    continue
+                }
+            }
+            #expect(try await database.count("callback_receipts") == 0)
+            #expect(try await database.count("notification_history") == ids.count, "only the seeded first versions")
+            for id in ids { #expect(try await database.notification(id)?.status == .sending) }
+        }
+    }
+
+    @Test("hundreds of receipts at once for the same and different notifications: batches form, the rules hold")
+    func concurrentBurst() async throws {
+        try await TestDatabase.with(poolSize: 4) { database in
+            let ids = try await (0..<40).asyncMap { _ in try await database.insertNotification(status: .sending) }
+            let sizes = Mutex<[Int]>([])
+            let store = PostgresReceiptStore(workers: database.workers, batchObserver: { size in sizes.withLock { $0.append(size) } })
+            let targets: [MappingTarget] = [.pending, .delivered, .failure, .temporaryFailure, .permanentFailure]
+            let outcomes = try await withThrowingTaskGroup(of: ReceiptOutcome.self) { group in
+                for index in 0..<400 {
+                    let receipt = ReceiptFactory.incoming(for: .id(ids[index % ids.count]), rawStatus: "r\(index)", target: targets[index % targets.count])
+                    group.addTask { try await store.record(receipt).outcome }
+                }
+                return try await group.reduce(into: [ReceiptOutcome]()) { $0.append($1) }
+            }
+            #expect(outcomes.count == 400)
+            #expect(sizes.withLock { $0.reduce(0, +) } == 400)
+            #expect(sizes.withLock { $0.max() ?? 0 } > 1, "some receipts were stored together")
+            #expect(try await database.count("callback_receipts") == 400)
+            let gaps = try await database.query("""
+                SELECT count(*) AS n FROM notifications n
+                 WHERE n.version <> (SELECT count(*) FROM notification_history h WHERE h.id = n.id)
+                    OR n.version <> (SELECT max(version) FROM notification_history h WHERE h.id = n.id)
+                """)
+            #expect(gaps.value("n") == "0", "every change has exactly one history row")
+            let applied = try await database.query("SELECT count(*) AS n FROM callback_receipts WHERE outcome = 'applied'")
+            let changes = try await database.query("SELECT count(*) - \(ids.count) AS n FROM notification_history")
+            #expect(applied.value("n") == changes.value("n"), "one applied receipt per change")
+            let twiceFinal = try await database.query("""
+                SELECT count(*) AS n FROM (
+                    SELECT id FROM notification_history
+                     WHERE status IN ('delivered', 'temporary-failure', 'permanent-failure', 'technical-failure')
+                     GROUP BY id HAVING count(*) > 1) t
+                """)
+            #expect(twiceFinal.value("n") == "0", "a final status never changes")
+        }
+    }
+}
+
+/// Runs receipts through a store whose only connection is held until all of them wait for it.
+private struct OneBatch {
+    var results: [Result<RecordedReceipt, DatabaseError>]
+    var sizes: [Int]
+
+    static func record(
+        _ receipts: [IncomingReceipt],
+        database: TestDatabase,
+        whileRunning: @Sendable () async throws -> Void = {}
+    ) async throws -> OneBatch {
+        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
+        let sizes = Mutex<[Int]>([])
+        let store = PostgresReceiptStore(workers: workers, batchObserver: { size in sizes.withLock { $0.append(size) } })
+        let gate = DispatchSemaphore(value: 0)
+        let holding = Mutex(false)
+        let holder = Task { try await workers.run { _ throws(DatabaseError) in holding.withLock { $0 = true }; gate.wait() } }
+        defer { gate.signal() }
+        while !holding.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+
+        let results = try await withThrowingTaskGroup(of: (Int, Result<RecordedReceipt, DatabaseError>).self) { group in
+            for (index, receipt) in receipts.enumerated() {
+                group.addTask {
+                    do throws(DatabaseError) { return (index, .success(try await store.record(receipt))) } catch { return (index, .failure(error)) }
+                }
+                // One at a time, so that the batch keeps their order of arrival.
+                while store.receiptsWaitingForBatch < index + 1 { try await Task.sleep(for: .milliseconds(2)) }
+            }
+            gate.signal()
+            try await holder.value
+            try await whileRunning()
+            var results = [Result<RecordedReceipt, DatabaseError>?](repeating: nil, count: receipts.count)
+            for try await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+        await workers.shutdownAndWait()
+        return OneBatch(results: results, sizes: sizes.withLock { $0 })
+    }
+}

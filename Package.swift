@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CallbackCoreTests",
-            dependencies: ["CallbackCore"],
+            dependencies: ["CallbackCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -260,21 +260,6 @@ func uniqueRequests(_ requests: [LoadRequest]) -> [LoadRequest] {
     return requests.filter { seen.insert($0.key).inserted }
 }
 
-/// A deterministic random number generator (SplitMix64), so that a failing plan can be reproduced from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// Receipts of every kind the load mixes, by the target the default mapping gives them.
 enum ReceiptKind: CaseIterable {
     case delivered, pending, permanentFailure, temporaryFailure, unclassifiedFailure

@@ -14,7 +14,7 @@ struct ReplicaTests {
     @Test("three replicas, thousands of receipts with resends and conflicting finals: the rules hold, nothing lost", .timeLimit(.minutes(1)))
     func threeReplicas() async throws {
         try await TestDatabase.with { database in
-            var generator = SplitMix64(seed: 0x7E91_CA5E)
+            var generator = SeededGenerator(seed: 0x7E91_CA5E)
             let plan = ReplicaPlan(notifications: 1500, late: 100, replicas: 3, using: &generator)
             try await database.workers.insertNotifications(plan.present)
 
@@ -210,7 +210,7 @@ struct ReplicaPlan {
     var conflicting: [UUID] = []
     var requests: [LoadRequest] = []
 
-    init(notifications: Int, late lateCount: Int, replicas: Int, using generator: inout SplitMix64) {
+    init(notifications: Int, late lateCount: Int, replicas: Int, using generator: inout SeededGenerator) {
         var nonce = 0
         var racing: [[LoadRequest]] = []
         var scattered: [LoadRequest] = []

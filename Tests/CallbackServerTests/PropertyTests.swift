@@ -180,28 +180,12 @@ extension PropertyTests {
         var body: [UInt8]
     }
 
-    /// A deterministic random number generator (SplitMix64), as in CallbackCoreTests, so a failing case can be
-    /// reproduced from its seed.
-    struct SplitMix64: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     /// Makes mutated requests from a fixture: one to three mutations of the body, the content type, the headers or the
     /// route, drawn from a seeded generator.
     struct MutationGenerator {
-        private var random: SplitMix64
+        private var random: SeededGenerator
 
-        init(seed: UInt64) { random = SplitMix64(seed: seed) }
+        init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
         /// Bytes that are not UTF-8: a lone continuation byte, an overlong NUL, a surrogate, past U+10FFFF, cut short.
         static let invalidUTF8: [[UInt8]] = [[0x80], [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xFE, 0xFF]]

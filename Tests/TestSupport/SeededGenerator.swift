@@ -1,11 +1,12 @@
-/// A deterministic random number generator (SplitMix64) for the adapters' robustness tests, so a failing case can
-/// be reproduced from its seed.
-struct SeededGenerator: RandomNumberGenerator {
+/// A deterministic random number generator (SplitMix64), so that a failing randomised case can be reproduced from
+/// its seed.
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator that always draws the same sequence from `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,7 +15,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     /// `count` random bodies of up to `maxLength` bytes drawn from `alphabet`.
-    mutating func bodies(_ count: Int, maxLength: Int, alphabet: [UInt8]) -> [[UInt8]] {
+    public mutating func bodies(_ count: Int, maxLength: Int, alphabet: [UInt8]) -> [[UInt8]] {
         (0..<count).map { _ in
             (0..<Int.random(in: 0...maxLength, using: &self)).map { _ in alphabet.randomElement(using: &self) ?? 0 }
         }

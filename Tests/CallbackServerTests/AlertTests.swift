@@ -371,7 +371,8 @@ struct AlertTests {
             receiver.answer(.stall)
             let started = ContinuousClock.now
             await #expect(throws: AlertDeliveryError.timedOut(.milliseconds(300))) { try await sender.send(text: "x") }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Far below a stall (which never ends) yet loose enough for a machine busy with other work.
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
         let closed = WebhookSender(url: URL(string: "http://127.0.0.1:\(try FreePort.find())/secret?token=secret")!, timeout: .seconds(2))
         do {

@@ -68,7 +68,8 @@ struct ConnectionTests {
             await #expect(throws: DatabaseError.timedOut(seconds: 1)) {
                 try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT pg_sleep(30)") }
             }
-            #expect(ContinuousClock.now - started < .seconds(6))
+            // Well under the 30 s sleep, with room for a machine busy with other work.
+            #expect(ContinuousClock.now - started < .seconds(15))
             let after = try await workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 42 AS answer") }
             #expect(after.value("answer") == "42")
             await workers.shutdownAndWait()

@@ -51,17 +51,7 @@ struct BatchingTests {
     @Test("a statement that fails in the middle of a batch fails only its own receipt; the rest commit")
     func failingStatement() async throws {
         try await TestDatabase.with { database in
-            try await database.query("""
-                CREATE FUNCTION refuse_exploding_receipts() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.raw_status = 'explode' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF;
-                    RETURN NEW;
-                END $$
-                """)
-            try await database.query("""
-                CREATE TRIGGER refuse_exploding_receipts BEFORE INSERT ON callback_receipts
-                FOR EACH ROW EXECUTE FUNCTION refuse_exploding_receipts()
-                """)
+            try await database.onReceiptInsert("refuse_exploding_receipts", rawStatus: "explode", run: "RAISE EXCEPTION 'refused by the test trigger'")
             let ids = try await (0..<5).asyncMap { _ in try await database.insertNotification(status: .sending) }
             let receipts = ids.enumerated().map { index, id in
                 ReceiptFactory.incoming(for: .id(id), rawStatus: index == 2 ? "explode" : "0", target: .delivered)
@@ -87,16 +77,7 @@ struct BatchingTests {
     @Test("the database going away mid-batch: every requester gets unavailable, nothing is half-written")
     func connectionLostMidBatch() async throws {
         try await TestDatabase.with { database in
-            try await database.query("""
-                CREATE FUNCTION slow_receipts() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.raw_status = 'slow' THEN PERFORM pg_sleep(30); END IF;
-                    RETURN NEW;
-                END $$
-                """)
-            try await database.query("""
-                CREATE TRIGGER slow_receipts BEFORE INSERT ON callback_receipts FOR EACH ROW EXECUTE FUNCTION slow_receipts()
-                """)
+            try await database.onReceiptInsert("slow_receipts", rawStatus: "slow", run: "PERFORM pg_sleep(30)")
             let ids = try await (0..<6).asyncMap { _ in try await database.insertNotification(status: .sending) }
             let receipts = ids.enumerated().map { index, id in
                 ReceiptFactory.incoming(for: .id(id), rawStatus: index == 3 ? "slow" : "0", target: .delivered)
@@ -200,5 +181,19 @@ private struct OneBatch {
         }
         await workers.shutdownAndWait()
         return OneBatch(results: results, sizes: sizes.withLock { $0 })
+    }
+}
+
+extension TestDatabase {
+    /// Installs a trigger that runs `action` (PL/pgSQL) before a receipt with `rawStatus` is inserted.
+    func onReceiptInsert(_ name: String, rawStatus: String, run action: String) async throws {
+        try await query("""
+            CREATE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.raw_status = '\(rawStatus)' THEN \(action); END IF;
+                RETURN NEW;
+            END $$
+            """)
+        try await query("CREATE TRIGGER \(name) BEFORE INSERT ON callback_receipts FOR EACH ROW EXECUTE FUNCTION \(name)()")
     }
 }

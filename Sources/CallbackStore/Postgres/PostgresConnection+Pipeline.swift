@@ -12,6 +12,14 @@ extension PostgresConnection {
         case skipped
     }
 
+    /// One command of a pipeline.
+    public enum PipelineCommand: Sendable {
+        /// A prepared statement with its parameters.
+        case prepared(PreparedStatement, [String?])
+        /// A command without parameters, such as `SAVEPOINT name`.
+        case text(String)
+    }
+
     /// Runs `parameterSets.count` executions of one prepared statement as a single transaction in one round trip
     /// (libpq's pipeline mode: every statement is sent, then one Sync, which commits them together).
     ///
@@ -23,12 +31,25 @@ extension PostgresConnection {
     ///   connection is then closed and nothing was committed, except that a connection lost after the Sync was
     ///   sent leaves the commit unknown, as for any statement whose answer is lost.
     public func pipeline(_ statement: PreparedStatement, _ parameterSets: [[String?]]) throws(DatabaseError) -> [PipelineStep] {
+        try pipeline(parameterSets.map { .prepared(statement, $0) })
+    }
+
+    /// Sends every command, then one Sync, and reads one step per command (see ``pipeline(_:_:)``). Outside a
+    /// transaction the commands commit together at the Sync; inside one (after `BEGIN`) they stay part of it, and
+    /// after a failure the transaction is aborted until the caller rolls back, to a savepoint or entirely.
+    public func pipeline(_ commands: [PipelineCommand]) throws(DatabaseError) -> [PipelineStep] {
         let connection = try liveHandle()
-        try prepare(statement, on: connection)
+        for case .prepared(let statement, _) in commands { try prepare(statement, on: connection) }
         guard PQenterPipelineMode(connection) == 1 else { throw connectionLost(connection) }
-        for parameters in parameterSets {
-            let sent = try CStringArray.with(parameters) { values in
-                PQsendQueryPrepared(connection, statement.name, Int32(parameters.count), values, nil, nil, 0)
+        for command in commands {
+            let sent: Int32
+            switch command {
+            case .prepared(let statement, let parameters):
+                sent = try CStringArray.with(parameters) { values in
+                    PQsendQueryPrepared(connection, statement.name, Int32(parameters.count), values, nil, nil, 0)
+                }
+            case .text(let sql):
+                sent = PQsendQueryParams(connection, sql, 0, nil, nil, nil, nil, 0)
             }
             guard sent == 1 else { throw connectionLost(connection) }
         }
@@ -36,7 +57,7 @@ extension PostgresConnection {
 
         let deadline = Date().addingTimeInterval(statementTimeout)
         var steps: [PipelineStep] = []
-        steps.reserveCapacity(parameterSets.count)
+        steps.reserveCapacity(commands.count)
         var synced = false
         var separators = 0
         while !synced {
@@ -68,7 +89,7 @@ extension PostgresConnection {
                 }
             }
         }
-        guard steps.count == parameterSets.count, PQexitPipelineMode(connection) == 1 else {
+        guard steps.count == commands.count, PQexitPipelineMode(connection) == 1 else {
             throw connectionLost(connection)
         }
         return steps

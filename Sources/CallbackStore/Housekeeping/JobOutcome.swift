@@ -8,10 +8,4 @@ public enum JobOutcome<Result: JobResult>: Sendable {
     case alreadyDone(period: JobPeriod)
     /// Another replica holds the job's lock and is running it now: nothing was done.
     case busy(period: JobPeriod)
-
-    /// Whether the period needs no further attempt from this replica.
-    public var settlesPeriod: Bool {
-        if case .busy = self { return false }
-        return true
-    }
 }

@@ -29,6 +29,25 @@ struct HousekeepingCommandTests {
         }
     }
 
+    @Test("serve runs both jobs as soon as it starts, recorded under REPLICA_NAME")
+    func serveRunsJobs() async throws {
+        try await TestDatabase.with { database in
+            let old = Date().addingTimeInterval(-2 * 3600)
+            let id = try await database.insertNotification(status: .sending, createdAt: old, sentAt: old)
+            let server = try await RunningGateway.start(database: database, environment: [
+                "JOBS": "on", "TIMEOUT_PERIOD": "1h", "REPLICA_NAME": "serve-test",
+            ])
+            defer { server.stop() }
+            var runs: [[String?]] = []
+            for _ in 0..<150 where runs.count < 2 {
+                try await Task.sleep(for: .milliseconds(100))
+                runs = try await database.query("SELECT job, replica FROM job_runs WHERE finished_at IS NOT NULL ORDER BY job").rows
+            }
+            #expect(runs == [["retention", "serve-test"], ["timeout", "serve-test"]])
+            #expect(try await database.notification(id)?.status == .temporaryFailure)
+        }
+    }
+
     @Test("jobs run retention keeps RETENTION_DAYS full days")
     func runRetention() async throws {
         try await TestDatabase.with { database in

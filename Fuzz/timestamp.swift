@@ -2,7 +2,7 @@
 //
 // Invariants for any text that parses:
 // - the instant lies in years 1–9999 (± a day of offset);
-// - formatted back as UTC (`yyyy-MM-ddTHH:mm:ss.fffffffffZ`, by an independent civil-from-days conversion) it parses
+// - formatted back as UTC (`yyyy-MM-ddTHH:mm:ss.fffffffffZ`, by civil-from-days, the inverse of the conversion the parser uses) it parses
 //   to the same instant, so parse → format → parse is idempotent;
 // - surrounding spaces and the date/time separator (` `, `T`, `t`) do not matter;
 // - without an offset the text is UK civil time: the same text with `Z` is the same instant or one hour later (BST,
@@ -88,7 +88,8 @@ extension [UInt8] {
     }
 }
 
-/// UTC civil time of an instant, by Howard Hinnant's `civil_from_days` (the inverse of what the parser uses).
+/// UTC civil time of an instant, by Howard Hinnant's `civil_from_days` (`CivilCalendar.civil(fromDays:)`, the inverse
+/// of the `days_from_civil` the parser uses).
 private struct CivilTime {
     var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
     var nanoseconds = 0
@@ -108,15 +109,7 @@ private struct CivilTime {
         minute = secondOfDay % 3600 / 60
         second = secondOfDay % 60
 
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        (year, month, day) = CivilCalendar.civil(fromDays: days)
     }
 
     var formattedToSeconds: String {

@@ -48,14 +48,15 @@ public func buildApplication(
 /// ``buildApplication(configuration:store:interpreter:logger:metrics:alerter:services:)`` and for tests that exercise
 /// routes without a socket. `store` is used as given: wrap it in ``MeasuredReceiptStore`` for `dao.` metrics.
 /// `sns` replaces the SNS gate built from `configuration.sns` (tests give one with a local certificate fetcher or
-/// confirmation opener).
+/// confirmation opener). `clock` tells the statistics which day is today.
 public func buildRouter(
     configuration: GatewayConfiguration,
     store: any ReceiptStore,
     interpreter: ReceiptInterpreter,
     metrics: GatewayMetrics = .disabled,
     alerter: UnmappedAlerter? = nil,
-    sns: SNSMessageGate? = nil
+    sns: SNSMessageGate? = nil,
+    clock: any WallClock = SystemClock()
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Outermost, so it sees the status the client gets, after errors became answers.
@@ -64,7 +65,7 @@ public func buildRouter(
     router.add(middleware: ErrorEnvelopeMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     StatusController(store: store).addRoutes(to: router)
     if let token = configuration.adminToken {
-        AdminController(store: store, token: token).addRoutes(to: router)
+        AdminController(store: store, token: token, clock: clock).addRoutes(to: router)
     }
     CallbackController(
         store: store,

@@ -16,9 +16,11 @@ enum Database {
     /// Runs `body` with workers on the configured database (migrated first when `migrate` is set) and shuts them
     /// down afterwards.
     static func withWorkers<T>(
-        _ options: DatabaseOptions, migrate: Bool = false, _ body: (DatabaseWorkers) async throws -> T
+        _ options: DatabaseOptions, migrate: Bool = false, poolSize: Int? = nil, _ body: (DatabaseWorkers) async throws -> T
     ) async throws -> T {
-        let workers = DatabaseWorkers(configuration: try configuration(options))
+        var settings = try configuration(options)
+        if let poolSize { settings.poolSize = poolSize }
+        let workers = DatabaseWorkers(configuration: settings)
         defer { workers.shutdown() }
         do {
             if migrate { _ = try await Migrator(workers: workers).migrate() }

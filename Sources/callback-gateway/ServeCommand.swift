@@ -17,6 +17,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var sns: SNSOptions
 
+    @OptionGroup var housekeeping: JobOptions
+
+    @Option(name: .customLong("jobs"), help: ArgumentHelp(
+        "on: this replica takes part in the housekeeping jobs (timeout, retention); off: it does not. Env: JOBS. Default on.",
+        valueName: "on|off"))
+    var jobs: String?
+
     @Option(help: ArgumentHelp("Address to listen on. Env: HOST. Default 0.0.0.0.", valueName: "address"))
     var host: String?
 
@@ -138,6 +145,25 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("\(provider.displayName) callbacks are open to anyone: set \(provider.rawValue.uppercased())_CALLBACK_CREDENTIALS to require Basic authentication")
         }
         SNSLog.startup(settings.gateway.sns, logger: logger)
+        // The jobs get a connection of their own: a run holds it for as long as it takes, and the advisory lock
+        // lives in that session.
+        let jobWorkers = DatabaseWorkers(configuration: settings.jobDatabase)
+        defer { jobWorkers.shutdown() }
+        if settings.jobs.enabled {
+            services.append(JobScheduler(
+                jobs: JobScheduler.standardJobs(settings.jobs, metrics: metrics),
+                runner: JobRunner(workers: jobWorkers, replica: settings.jobs.replicaName),
+                pollInterval: settings.jobs.pollInterval,
+                logger: logger,
+                metrics: metrics
+            ))
+            logger.info("housekeeping jobs are on", metadata: [
+                "replica": .string(settings.jobs.replicaName),
+                "timeout_period": "\(settings.jobs.timeoutPeriod)", "retention_days": .stringConvertible(settings.jobs.retentionDays),
+            ])
+        } else {
+            logger.notice("housekeeping jobs are off on this replica (JOBS=off); another replica must run them")
+        }
         let app = buildApplication(
             configuration: settings.gateway,
             store: store,

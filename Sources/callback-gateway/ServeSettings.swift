@@ -17,6 +17,9 @@ struct ServeSettings {
     let migrate: Bool
     let statsd: StatsDConfiguration?
     let alerts: AlertConfiguration?
+    let jobs: JobsConfiguration
+    /// The database settings of the jobs' own connection.
+    let jobDatabase: DatabaseConfiguration
 
     init(command: ServeCommand, environment: [String: String]) throws {
         func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
@@ -68,6 +71,14 @@ struct ServeSettings {
             port: setting("--statsd-port", "STATSD_PORT", command.statsdPort),
             prefix: setting("--statsd-prefix", "STATSD_PREFIX", command.statsdPrefix)
         )
+        let jobsEnabled = try setting("--jobs", "JOBS", command.jobs).choice(
+            default: true, ["on": true, "1": true, "yes": true, "true": true, "off": false, "0": false, "no": false, "false": false]
+        )
+        jobs = try command.housekeeping.resolve(environment, enabled: jobsEnabled)
+        var jobDatabase = database
+        jobDatabase.poolSize = 1
+        jobDatabase.applicationName = "callback-gateway jobs"
+        self.jobDatabase = jobDatabase
         alerts = try Self.alerts(
             url: setting("--alert-webhook-url", "ALERT_WEBHOOK_URL", command.alertWebhookURL),
             cooldown: setting("--alert-cooldown", "ALERT_COOLDOWN", command.alertCooldown)

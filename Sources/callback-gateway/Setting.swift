@@ -1,3 +1,4 @@
+import CallbackCore
 import Foundation
 
 /// One setting that may come from a flag or an environment variable (the flag wins), with its validation.
@@ -30,6 +31,26 @@ struct Setting {
             )
         }
         return number
+    }
+
+    /// The value as a duration (`"259200"` seconds, `"72h"`, `"30m"`, `"1h30m"`, `"3d"`) within `range` seconds, or
+    /// the default.
+    func duration(default fallback: Duration, in range: ClosedRange<Int64>, examples: String) throws -> Duration {
+        guard let (value, source) = given else { return fallback }
+        guard let seconds = DurationText.seconds(value, units: DurationText.daysHoursMinutesSeconds, in: range) else {
+            throw ConfigurationError(
+                "\(source) is \"\(value)\", which is not a duration from \(Self.spoken(range.lowerBound)) to \(Self.spoken(range.upperBound)); give seconds or a duration such as \(examples) (d, h, m and s, largest first) (set with \(flag) or \(variable))"
+            )
+        }
+        return .seconds(seconds)
+    }
+
+    /// `3600` as `1h`, `90` as `90s`: the largest unit that divides it.
+    private static func spoken(_ seconds: Int64) -> String {
+        for (letter, size) in DurationText.daysHoursMinutesSeconds where seconds % size == 0 {
+            return "\(seconds / size)\(letter)"
+        }
+        return "\(seconds)s"
     }
 
     /// The value as one of a fixed set of words, or the default.

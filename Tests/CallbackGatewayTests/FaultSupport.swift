@@ -13,6 +13,7 @@ extension RunningGateway {
         let port = try FreePort.find()
         var env = environment
         env["DATABASE_URL"] = databaseURL
+        env["JOBS"] = env["JOBS"] ?? "off"  // as in start(database:): receipts only, whatever the date
         env["PORT"] = String(port)
         env["HOST"] = "127.0.0.1"
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

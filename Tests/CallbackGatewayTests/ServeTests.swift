@@ -102,6 +102,9 @@ struct RunningGateway: Sendable {
         // SES messages are verified as in production, against the fixtures' test certificate and topic.
         var env = environment.merging(SNSFixtures.gatewayEnvironment) { given, _ in given }
         env["DATABASE_URL"] = database.url
+        // The housekeeping jobs would time out notifications seeded from fixtures once their sent_at is 72 hours
+        // old; a test about them turns them on.
+        env["JOBS"] = env["JOBS"] ?? "off"
         env["PORT"] = String(port)
         env["HOST"] = "127.0.0.1"
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"

@@ -32,12 +32,16 @@ struct Harness {
         self.interpreter = ReceiptInterpreter(mappings: try mappings ?? DefaultMappings.table(), adapters: ReceiptInterpreter.standardAdapters)
     }
 
-    /// Runs `body` with a client of the router; `sns` replaces the SNS gate built from the configuration.
+    /// Runs `body` with a client of the router; `sns` replaces the SNS gate built from the configuration, and
+    /// `clock` the system clock.
     func test<T>(
-        store: (any ReceiptStore)? = nil, sns: SNSMessageGate? = nil, _ body: @Sendable (any TestClientProtocol) async throws -> T
+        store: (any ReceiptStore)? = nil, sns: SNSMessageGate? = nil, clock: any WallClock = SystemClock(),
+        _ body: @Sendable (any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let sns = sns ?? SNSMessageGate(configuration: configuration.sns, subscriptionOpener: subscriptionOpener)
-        let router = buildRouter(configuration: configuration, store: store ?? database.store, interpreter: interpreter, sns: sns)
+        let router = buildRouter(
+            configuration: configuration, store: store ?? database.store, interpreter: interpreter, sns: sns, clock: clock
+        )
         let app = Application(router: router, logger: logs.logger())
         return try await app.test(.router, body)
     }

@@ -11,6 +11,20 @@ enum CivilCalendar {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// The date of a day counted from 1970-01-01, by Howard Hinnant's `civil_from_days` (the inverse of
+    /// ``daysSinceEpoch(year:month:day:)``).
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     /// The number of days in a month (1–12) of a year.
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -20,6 +20,25 @@ public struct GatewayMetrics: Sendable {
         Counter(label: name, factory: factory).increment()
     }
 
+    /// Adds `amount` to a counter.
+    public func increment(_ name: String, by amount: Int) {
+        guard amount > 0 else { return }
+        Counter(label: name, factory: factory).increment(by: amount)
+    }
+
+    /// Sets a gauge to `value`.
+    public func gauge(_ name: String, _ value: Int) {
+        Gauge(label: name, factory: factory).record(value)
+    }
+
+    /// Counts one run of something and records how long it took, under one name (`name:1|c`, `name:<ms>|ms`).
+    public func ran(_ name: String, for elapsed: Duration) {
+        increment(name)
+        Timer(label: name, factory: factory).recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        )
+    }
+
     /// Records a duration in milliseconds.
     public func timing(_ name: String, milliseconds: Double) {
         // Beyond about 30 years the value is bad data (a sent_at in another century), and beyond 292 years it
@@ -32,13 +51,7 @@ public struct GatewayMetrics: Sendable {
     /// `name:1|c` and `name:<ms>|ms`, whether the call succeeds or throws.
     public func measured<T, E: Error>(_ name: String, _ body: () async throws(E) -> T) async throws(E) -> T {
         let started = ContinuousClock.now
-        defer {
-            let elapsed = ContinuousClock.now - started
-            increment(name)
-            Timer(label: name, factory: factory).recordNanoseconds(
-                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-            )
-        }
+        defer { ran(name, for: ContinuousClock.now - started) }
         return try await body()
     }
 }

@@ -49,5 +49,11 @@ public struct MeasuredReceiptStore: ReceiptStore {
         }
     }
 
+    public func receiptCounts(in window: StatsWindow) async throws(DatabaseError) -> [ReceiptDayCount] {
+        try await metrics.measured("dao.get_receipt_stats") { () async throws(DatabaseError) in
+            try await base.receiptCounts(in: window)
+        }
+    }
+
     public func isReady() async -> Bool { await base.isReady() }
 }

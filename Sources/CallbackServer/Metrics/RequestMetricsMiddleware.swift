@@ -18,6 +18,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             "/_status": ("status", "show_status"),
             "/_status/ready": ("status", "show_ready"),
             "/admin/unmapped": ("admin", "get_unmapped_statuses"),
+            "/admin/stats": ("admin", "get_receipt_stats"),
         ]
     }
 

@@ -90,5 +90,41 @@ public enum Schema {
             """,
             "CREATE INDEX IF NOT EXISTS complaints_notification_idx ON complaints (notification_id)",
         ]),
+        Migration(version: 3, name: "housekeeping: job runs, timeout, retention and statistics indexes", statements: [
+            // One row per run of a singleton job. A finished run is unique per (job, period), so a replica that
+            // starts later in the period finds the work done; an unfinished row is a run that failed or died.
+            """
+            CREATE TABLE IF NOT EXISTS job_runs (
+                id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                job           text NOT NULL,
+                period_start  timestamptz NOT NULL,
+                started_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+                finished_at   timestamptz,
+                rows_affected bigint,
+                replica       text NOT NULL,
+                error         text
+            )
+            """,
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS job_runs_done_idx
+                ON job_runs (job, period_start) WHERE finished_at IS NOT NULL
+            """,
+            // The timeout looks for in-flight notifications by the time they were sent; the created ones it only
+            // counts. Partial, so the index holds the few rows still open rather than the whole history.
+            """
+            CREATE INDEX IF NOT EXISTS notifications_open_since_idx
+                ON notifications (status, (COALESCE(sent_at, created_at)))
+                WHERE status IN ('created', 'sending', 'pending')
+            """,
+            // Statistics read only these three columns for a range of days, so the index alone answers them
+            // (an index-only scan); retention finds its old rows through the same index. It replaces the plain
+            // received_at index.
+            """
+            CREATE INDEX IF NOT EXISTS callback_receipts_received_stats_idx
+                ON callback_receipts (received_at) INCLUDE (provider, outcome)
+            """,
+            "DROP INDEX IF EXISTS callback_receipts_received_idx",
+            "CREATE INDEX IF NOT EXISTS complaints_received_idx ON complaints (received_at)",
+        ]),
     ]
 }

@@ -93,13 +93,29 @@ public struct PostgresReceiptStore: ReceiptStore {
         }
     }
 
+    public func receiptCounts(in window: StatsWindow) async throws(DatabaseError) -> [ReceiptDayCount] {
+        let parameters = [String(window.start.timeIntervalSince1970), String(window.end.timeIntervalSince1970)]
+        let result = try await workers.run { connection throws(DatabaseError) in
+            try connection.query(Statements.dailyCounts, parameters)
+        }
+        return result.rows.indices.compactMap { row in
+            guard let day = result.value("day", row: row).flatMap({ Int($0) }),
+                  let provider = result.value("provider", row: row).flatMap(Provider.init(rawValue:)),
+                  let outcome = result.value("outcome", row: row).flatMap(ReceiptOutcome.init(rawValue:)),
+                  let count = result.value("count", row: row).flatMap({ Int($0) })
+            else { return nil }
+            return ReceiptDayCount(day: CivilDate(daysSinceEpoch: day), provider: provider, outcome: outcome, count: count)
+        }
+    }
+
     public func isReady() async -> Bool {
         (try? await workers.run { connection throws(DatabaseError) in
             try connection.query(Statements.ping).rows.count == 1
         }) ?? false
     }
 
-    private enum Statements {
+    /// Internal rather than private so that a test can show the statistics query's plan.
+    enum Statements {
         static let ping = PreparedStatement(name: "store_ping", sql: "SELECT 1")
         static let unmapped = PreparedStatement(name: "receipt_unmapped_statuses", sql: """
             SELECT provider, raw_status, detail_code, count(*) AS count,
@@ -109,6 +125,15 @@ public struct PostgresReceiptStore: ReceiptStore {
              GROUP BY provider, raw_status, detail_code
              ORDER BY count(*) DESC, provider, raw_status, detail_code
              LIMIT $1::integer
+            """)
+        /// Receipts per UTC day, provider and outcome between `$1` and `$2` (Unix seconds, the end excluded). The
+        /// range on `received_at` and the three columns read are all in `callback_receipts_received_stats_idx`,
+        /// so an index-only scan answers it. Days are counted from the epoch, which needs no time zone setting.
+        static let dailyCounts = PreparedStatement(name: "receipt_daily_counts", sql: """
+            SELECT floor(extract(epoch FROM received_at) / 86400)::bigint AS day, provider, outcome, count(*) AS count
+              FROM callback_receipts
+             WHERE received_at >= to_timestamp($1::float8) AND received_at < to_timestamp($2::float8)
+             GROUP BY 1, 2, 3
             """)
     }
 }

@@ -133,7 +133,8 @@ enum ReceiptStatements {
         """
     }
 
-    private static let history = """
+    /// Writes every row of `changed` into `notification_history`: one history row per change, whoever made it.
+    static let history = """
         history AS (
             INSERT INTO notification_history (
                 id, service_id, notification_type, key_type, status, reference, billable_units, character_count,

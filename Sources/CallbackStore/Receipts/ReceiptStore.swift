@@ -32,6 +32,10 @@ public protocol ReceiptStore: Sendable {
     /// frequent first, at most `limit` of them.
     func unmappedStatuses(limit: Int) async throws(DatabaseError) -> [UnmappedStatus]
 
+    /// How many receipts each provider sent per UTC day and outcome within `window`; days, providers and outcomes
+    /// without receipts are absent (``ReceiptStats`` fills them with zeros).
+    func receiptCounts(in window: StatsWindow) async throws(DatabaseError) -> [ReceiptDayCount]
+
     /// Whether the database answers.
     func isReady() async -> Bool
 }

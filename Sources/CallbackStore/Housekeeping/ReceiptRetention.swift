@@ -1,0 +1,60 @@
+import CallbackCore
+import Foundation
+
+/// Deletes receipts and complaints received before a ``RetentionCutoff``, in batches, one statement each.
+///
+/// A `waiting` receipt is never deleted, however old: it is a receipt not yet applied, and deleting it would lose
+/// it. Notifications and their history belong to the platform, not to the gateway, and are never touched.
+public struct ReceiptRetention: Sendable {
+    /// Rows older than this are deleted.
+    public let cutoff: RetentionCutoff
+    /// Rows deleted per statement.
+    public let batchSize: Int
+
+    /// Creates a retention run for `cutoff`.
+    public init(cutoff: RetentionCutoff, batchSize: Int) {
+        self.cutoff = cutoff
+        self.batchSize = max(batchSize, 1)
+    }
+
+    /// Deletes batch after batch until one comes back short.
+    public func apply(on connection: PostgresConnection) throws(DatabaseError) -> RetentionResult {
+        let parameters = [String(cutoff.deleteBefore.timeIntervalSince1970), String(batchSize)]
+        return RetentionResult(
+            receipts: try drain(Statements.receipts, parameters, on: connection),
+            complaints: try drain(Statements.complaints, parameters, on: connection)
+        )
+    }
+
+    private func drain(_ statement: PreparedStatement, _ parameters: [String?], on connection: PostgresConnection) throws(DatabaseError) -> Int {
+        var total = 0
+        var deleted = 0
+        repeat {
+            deleted = try connection.query(statement, parameters).affectedRows
+            total += deleted
+        } while deleted >= batchSize
+        return total
+    }
+
+    /// `$1` cutoff (Unix seconds), `$2` batch size. Rows another transaction holds (a receipt being re-driven)
+    /// are skipped rather than waited for.
+    private enum Statements {
+        static let receipts = PreparedStatement(name: "retention_receipts", sql: """
+            DELETE FROM callback_receipts
+             WHERE id IN (
+                   SELECT id FROM callback_receipts
+                    WHERE received_at < to_timestamp($1::float8) AND outcome <> 'waiting'
+                    LIMIT $2::integer
+                    FOR UPDATE SKIP LOCKED)
+               -- Checked again on the row as locked: a re-drive may have made it wait again.
+               AND outcome <> 'waiting'
+            """)
+        static let complaints = PreparedStatement(name: "retention_complaints", sql: """
+            DELETE FROM complaints
+             WHERE id IN (
+                   SELECT id FROM complaints WHERE received_at < to_timestamp($1::float8)
+                    LIMIT $2::integer
+                    FOR UPDATE SKIP LOCKED)
+            """)
+    }
+}

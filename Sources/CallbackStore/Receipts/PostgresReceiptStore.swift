@@ -14,7 +14,7 @@ public struct PostgresReceiptStore: ReceiptStore {
     public init(workers: DatabaseWorkers, schedule: RetrySchedule = .standard, batchObserver: (@Sendable (Int) -> Void)? = nil) {
         self.workers = workers
         self.schedule = schedule
-        self.batcher = ReceiptBatcher(workers: workers, statement: ReceiptStatements.record, observer: batchObserver)
+        self.batcher = ReceiptBatcher(workers: workers, statement: ReceiptStatements.record(for:), observer: batchObserver)
     }
 
     /// Receipts waiting for a free connection to be stored in the next batch.

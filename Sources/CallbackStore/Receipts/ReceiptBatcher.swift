@@ -29,7 +29,7 @@ final class ReceiptBatcher: @unchecked Sendable {
     private static let conflictRetries = 3
 
     private let workers: DatabaseWorkers
-    private let statement: PreparedStatement
+    private let statement: @Sendable ([String?]) -> PreparedStatement
     private let maximumBatchSize: Int
     private let capacity: Int
     private let observer: (@Sendable (Int) -> Void)?
@@ -40,7 +40,8 @@ final class ReceiptBatcher: @unchecked Sendable {
     private var drainQueued = false
 
     /// - Parameter observer: told the size of every batch run, for metrics and tests.
-    init(workers: DatabaseWorkers, statement: PreparedStatement, observer: (@Sendable (Int) -> Void)?) {
+    /// - Parameter statement: the statement that stores a receipt with the given parameters.
+    init(workers: DatabaseWorkers, statement: @escaping @Sendable ([String?]) -> PreparedStatement, observer: (@Sendable (Int) -> Void)?) {
         self.workers = workers
         self.statement = statement
         self.maximumBatchSize = max(workers.configuration.maximumBatchSize, 1)
@@ -106,7 +107,7 @@ final class ReceiptBatcher: @unchecked Sendable {
         while !remaining.isEmpty {
             let steps: [PostgresConnection.PipelineStep]
             do throws(DatabaseError) {
-                steps = try connection.pipeline(statement, remaining.map(\.parameters))
+                steps = try connection.pipeline(remaining.map { .prepared(statement($0.parameters), $0.parameters) })
             } catch {
                 for receipt in remaining { receipt.answer(.failure(error)) }
                 return

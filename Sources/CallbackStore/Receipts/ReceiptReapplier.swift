@@ -64,7 +64,7 @@ struct ReceiptReapplier {
         while next < receipts.count {
             let pending = receipts[next...]
             let steps = try connection.pipeline(pending.flatMap { receipt -> [PostgresConnection.PipelineCommand] in
-                [.text("SAVEPOINT reapply"), .prepared(ReceiptStatements.retry, receipt.parameters), .text("RELEASE SAVEPOINT reapply")]
+                [.text("SAVEPOINT reapply"), .prepared(ReceiptStatements.retry(for: receipt.parameters), receipt.parameters), .text("RELEASE SAVEPOINT reapply")]
             })
             for (offset, receipt) in pending.enumerated() {
                 switch (steps[3 * offset], steps[3 * offset + 1], steps[3 * offset + 2]) {

@@ -8,17 +8,50 @@
 /// change), `$6` updated_by, `$7` sent_by, `$8` seconds until the next attempt if the receipt must wait,
 /// `$9` complaint feedback id, `$10` complaint type, `$11` complained at (Unix seconds).
 enum ReceiptStatements {
+    /// How a statement finds the notification: each statement comes in two forms, one per lookup, so that a plan
+    /// made once for every receipt has no branch that depends on which parameter is NULL. (One form for both was
+    /// planned again for every receipt, which took about half of PostgreSQL's time per receipt.)
+    enum Lookup {
+        /// By `$1`, the notification id (Firetext, MMG).
+        case id
+        /// By `$2`, the provider's reference in `notifications.reference` (SES); `$1` is NULL.
+        case reference
+
+        /// The lookup the parameters ask for: by id unless `$1` is NULL.
+        init(_ parameters: [String?]) { self = parameters.first.flatMap { $0 } == nil ? .reference : .id }
+    }
+
+    /// Stores a new receipt and applies it, found by id.
+    static let recordByID = record(.id)
+    /// Stores a new receipt and applies it, found by reference.
+    static let recordByReference = record(.reference)
+    /// Applies a stored receipt again, found by id.
+    static let retryByID = retry(.id)
+    /// Applies a stored receipt again, found by reference.
+    static let retryByReference = retry(.reference)
+
+    /// The record statement for these parameters.
+    static func record(for parameters: [String?]) -> PreparedStatement {
+        Lookup(parameters) == .id ? recordByID : recordByReference
+    }
+
+    /// The retry statement for these parameters.
+    static func retry(for parameters: [String?]) -> PreparedStatement {
+        Lookup(parameters) == .id ? retryByID : retryByReference
+    }
+
     /// Stores a new receipt and applies it. Extra parameters: `$12` provider, `$13` raw body, `$14` content type,
     /// `$15` raw status, `$16` detail code, `$17` provider timestamp (Unix seconds).
-    static let record = PreparedStatement(name: "receipt_record", sql: """
+    private static func record(_ by: Lookup) -> PreparedStatement {
+        PreparedStatement(name: "receipt_record_by_\(by)", sql: """
         WITH key AS (
             SELECT sha256(convert_to($12::text || E'\\n' || $13::text, 'UTF8')) AS dedupe_key
         ),
         seen AS (
             SELECT 1 FROM callback_receipts r, key WHERE r.dedupe_key = key.dedupe_key
         ),
-        \(lookup),
-        \(earlier(than: "")),
+        \(lookup(by)),
+        \(earlier(by, than: "")),
         \(change(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
         \(history),
         \(complaint(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
@@ -43,13 +76,15 @@ enum ReceiptStatements {
         )
         \(summary(outcome: "COALESCE((SELECT outcome FROM stored), 'duplicate')", receiptID: "(SELECT id FROM stored)"))
         """)
+    }
 
     /// Applies a stored receipt again (a `waiting` one, or one an operator re-drives) and records the new outcome
     /// on its row. Extra parameters: `$12` receipt id, `$13` whether a receipt that still waits is given up
     /// (`orphaned`).
-    static let retry = PreparedStatement(name: "receipt_retry", sql: """
-        WITH \(lookup),
-        \(earlier(than: "AND w.id < $12::bigint")),
+    private static func retry(_ by: Lookup) -> PreparedStatement {
+        PreparedStatement(name: "receipt_retry_by_\(by)", sql: """
+        WITH \(lookup(by)),
+        \(earlier(by, than: "AND w.id < $12::bigint")),
         \(change(guard: "")),
         \(history),
         \(complaint(guard: "")),
@@ -76,40 +111,47 @@ enum ReceiptStatements {
                SET next_attempt_at = now()
              WHERE w.outcome = 'waiting' AND w.id > $12::bigint AND w.next_attempt_at > now()
                AND (SELECT outcome FROM decided) <> 'waiting'
-               AND \(sameNotification)
+               AND \(sameNotification(by))
         )
         \(summary(outcome: "(SELECT outcome FROM stored)", receiptID: "(SELECT id FROM stored)"))
         """)
+    }
 
-    /// The notification the receipt names: by id, or else by the provider's reference (newest first).
-    private static let lookup = """
-        found AS (
-            SELECT id, status FROM notifications WHERE id = $1::uuid
-            UNION ALL
-            (SELECT id, status FROM notifications
-              WHERE $1::uuid IS NULL AND reference = $2::text
-              ORDER BY created_at DESC LIMIT 1)
-            LIMIT 1
-        )
-        """
+    /// The notification the receipt names: by id, or by the provider's reference (newest first).
+    private static func lookup(_ by: Lookup) -> String {
+        switch by {
+        case .id:
+            "found AS (SELECT id, status FROM notifications WHERE id = $1::uuid)"
+        case .reference:
+            """
+            found AS (
+                SELECT id, status FROM notifications WHERE reference = $2::text ORDER BY created_at DESC LIMIT 1
+            )
+            """
+        }
+    }
 
     /// Receipts for the same notification apply in the order they arrived: while an earlier one still waits, a
     /// later one waits behind it (otherwise a `1` could overtake the `2` it follows and be taken as permanent).
-    private static func earlier(than bound: String) -> String {
+    private static func earlier(_ by: Lookup, than bound: String) -> String {
         """
         earlier AS (
             SELECT 1 FROM callback_receipts w
              WHERE w.outcome = 'waiting' \(bound)
-               AND \(sameNotification)
+               AND \(sameNotification(by))
              LIMIT 1
         )
         """
     }
 
-    /// A stored receipt `w` about the notification this receipt names.
-    private static let sameNotification = """
-        (w.notification_id = COALESCE((SELECT id FROM found), $1::uuid) OR ($1::uuid IS NULL AND w.provider_reference = $2::text))
-        """
+    /// A stored receipt `w` about the notification this receipt names (by reference: also one stored while the
+    /// notification was not there yet, which has no id).
+    private static func sameNotification(_ by: Lookup) -> String {
+        switch by {
+        case .id: "w.notification_id = $1::uuid"
+        case .reference: "(w.notification_id = (SELECT id FROM found) OR w.provider_reference = $2::text)"
+        }
+    }
 
     /// Rules 1-3 as the plan states them: only `sending` and `pending` rows change, and only to the status the
     /// plan gives for that status. The row lock serialises concurrent receipts; a receipt that waited for the lock
@@ -173,9 +215,12 @@ enum ReceiptStatements {
         """
     }
 
+    /// The row each statement answers with. It names `$2` so that every form of a statement uses every shared
+    /// parameter: one the SQL never mentions has no type, and PostgreSQL refuses to prepare the statement.
     private static func summary(outcome: String, receiptID: String) -> String {
         """
         SELECT \(outcome) AS outcome,
+               $2::text AS provider_reference,
                (SELECT status FROM changed) AS status_written,
                (SELECT version FROM changed) AS history_version,
                COALESCE((SELECT id FROM found), $1::uuid) AS notification_id,

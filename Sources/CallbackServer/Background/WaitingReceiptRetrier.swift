@@ -36,9 +36,17 @@ public struct WaitingReceiptRetrier: Service {
         var lastWarning: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await metrics.measured("tasks.retry_waiting_receipts") { () async throws(DatabaseError) in
-                    // Batch after batch, keeping nothing: a backlog of millions must not be held in memory.
-                    while try await retryDueBatch().count >= configuration.retryBatchSize {}
+                try await metrics.measured("tasks.retry_waiting_receipts") { () async throws in
+                    // Batch after batch, keeping nothing: a backlog of millions must not be held in memory. Two
+                    // batches run at once so that one is applied while the other travels; each claims its own
+                    // receipts (`SKIP LOCKED`), and a receipt whose earlier one for the same notification is in the
+                    // other batch waits behind it as usual.
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for _ in 0..<2 {
+                            group.addTask { while try await retryDueBatch().count >= configuration.retryBatchSize {} }
+                        }
+                        try await group.waitForAll()
+                    }
                 }
             } catch {
                 if lastWarning.map({ ContinuousClock.now - $0 >= .seconds(30) }) ?? true {

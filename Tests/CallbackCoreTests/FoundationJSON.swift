@@ -40,27 +40,38 @@ struct FoundationJSON: Decodable {
     ///   Foundation's `Decimal` cannot read it: the fallback error path then finds the number valid and traps.
     /// NUL bytes are ignored, so UTF-16 and UTF-32 inputs are covered too.
     static func trapsFoundation(_ bytes: [UInt8]) -> Bool {
-        let text = bytes.filter { $0 != 0 }
-        if text.last == UInt8(ascii: "["), text.count(where: { $0 == UInt8(ascii: "[") }) > JSONParser.maximumDepth {
+        var brackets = 0
+        var last: UInt8 = 0
+        var runStart = 0
+        var runLength = 0
+        for (offset, byte) in bytes.enumerated() where byte != 0 {
+            last = byte
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
+                 UInt8(ascii: "+"), UInt8(ascii: "-"):
+                if runLength == 0 { runStart = offset }
+                runLength += 1
+                continue
+            case UInt8(ascii: "["):
+                brackets += 1
+            default:
+                break
+            }
+            if runLength >= 100, mayTrapDecimal(bytes[runStart..<offset]) { return true }
+            runLength = 0
+        }
+        if runLength >= 100, mayTrapDecimal(bytes[runStart...]) { return true }
+        return last == UInt8(ascii: "[") && brackets > JSONParser.maximumDepth
+    }
+
+    /// Whether a long run of number characters may be a number Foundation traps on.
+    private static func mayTrapDecimal(_ run: ArraySlice<UInt8>) -> Bool {
+        let text = run.filter { $0 != 0 }
+        // With an exponent the value could be anything: assume the worst.
+        guard text.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".") }) else {
             return true
         }
-        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-        let numberPunctuation = Array(".eE+-".utf8)
-        var run: [UInt8] = []
-        for byte in text + [0] {
-            if isDigit(byte) || numberPunctuation.contains(byte) {
-                run.append(byte)
-                continue
-            }
-            defer { run.removeAll(keepingCapacity: true) }
-            guard run.count >= 100 else { continue }
-            // With an exponent the value could be anything: assume the worst.
-            guard run.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") }) else { return true }
-            if let double = Double(String(decoding: run, as: UTF8.self)), Int64(exactly: double) != nil,
-               double.magnitude >= 0x1p53 {
-                return true
-            }
-        }
-        return false
+        guard let double = Double(String(decoding: text, as: UTF8.self)) else { return false }
+        return Int64(exactly: double) != nil && double.magnitude >= 0x1p53
     }
 }

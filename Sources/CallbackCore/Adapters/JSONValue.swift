@@ -3,7 +3,8 @@
 indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
-    /// A number without a fractional part that fits 64 bits (`3`, `3.0` and `3e0` all arrive as `3`).
+    /// A number without a fractional part that fits 64 bits (`3`, `3.0` and `3e0` all arrive as `3`; ``JSONParser``
+    /// has the exact rule, Foundation's).
     case integer(Int64)
     /// Any other number.
     case number(Double)

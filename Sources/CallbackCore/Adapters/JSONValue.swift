@@ -1,11 +1,10 @@
-import Foundation
-
 /// A JSON document as a tree, so an adapter can tell a missing member from one of the wrong type and report every
 /// problem rather than the first one a `Decodable` model would stop at.
-indirect enum JSONValue: Sendable, Hashable, Decodable {
+indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
-    /// A number without a fractional part that fits 64 bits (`3`, `3.0` and `3e0` all arrive as `3`).
+    /// A number without a fractional part that fits 64 bits (`3`, `3.0` and `3e0` all arrive as `3`; ``JSONParser``
+    /// has the exact rule, Foundation's).
     case integer(Int64)
     /// Any other number.
     case number(Double)
@@ -15,30 +14,11 @@ indirect enum JSONValue: Sendable, Hashable, Decodable {
 
     /// Parses JSON text; `nil` when it is not JSON.
     ///
-    /// Foundation's decoder refuses documents nested deeper than 512 levels, so neither parsing nor walking the tree
-    /// can exhaust the stack. Of repeated object keys, the first wins.
+    /// Reads exactly as Foundation's `JSONDecoder` did (see ``JSONParser``), so what is accepted did not change:
+    /// documents nested deeper than 512 levels are refused, so neither parsing nor walking the tree can exhaust the
+    /// stack. Of repeated object keys, the first wins.
     static func parse(_ bytes: some Sequence<UInt8>) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
-
-    /// Decodes whichever kind of value is there; strings come first because receipts are mostly strings.
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let string = try? container.decode(String.self) {
-            self = .string(string)
-        } else if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let integer = try? container.decode(Int64.self) {
-            self = .integer(integer)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let array = try? container.decode([JSONValue].self) {
-            self = .array(array)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
+        JSONParser.parse(bytes)
     }
 
     /// Whether any string or key in the value holds a NUL character, which PostgreSQL text and jsonb cannot store.

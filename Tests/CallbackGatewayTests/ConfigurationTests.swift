@@ -11,6 +11,8 @@ struct ConfigurationTests {
         (["LOG_LEVEL": "loud"], "LOG_LEVEL is \"loud\"; use one of critical, debug, error, info, notice, trace, warning"),
         (["LOG_FORMAT": "xml"], "LOG_FORMAT is \"xml\"; use one of json, text"),
         (["DATABASE_POOL_SIZE": "0"], "DATABASE_POOL_SIZE is \"0\""),
+        (["DATABASE_BATCH_SIZE": "0"], "DATABASE_BATCH_SIZE is \"0\""),
+        (["DATABASE_BATCH_SIZE": "many"], "DATABASE_BATCH_SIZE is \"many\""),
         (["HOST": " "], "HOST is empty"),
         (["STATSD_HOST": "localhost", "STATSD_PORT": "udp"], "STATSD_PORT is \"udp\", which is not a port"),
         (["STATSD_PREFIX": "a..b"], "STATSD_PREFIX is \"a..b\"; use letters, digits, _ and - in segments separated by single dots"),

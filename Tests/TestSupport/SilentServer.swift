@@ -23,12 +23,8 @@ public final class SilentServer: Sendable {
             Glibc.close(descriptor)
             throw TestSetupError("cannot listen for a silent server")
         }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
         self.descriptor = descriptor
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = LocalSocket.port(of: descriptor)
     }
 
     public func close() { Glibc.close(descriptor) }

@@ -22,12 +22,7 @@ public final class UDPListener: Sendable {
     /// Binds to 127.0.0.1 on a port the system picks and starts receiving.
     public init() throws {
         let descriptor = try Self.bind()
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = LocalSocket.port(of: descriptor)
         inbox = Inbox()
         let thread = Thread { [inbox] in inbox.receive(from: descriptor) }
         thread.name = "udp-listener-\(port)"
@@ -83,12 +78,7 @@ public final class UDPListener: Sendable {
     public static func closedPort() throws -> Int {
         let listener = try Self.bind()
         defer { _ = closeDescriptor(listener) }
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return LocalSocket.port(of: listener)
     }
 
     private static func bind() throws -> Int32 {

@@ -52,12 +52,7 @@ public final class WebhookReceiver: Sendable {
     /// Binds to 127.0.0.1 on a port the system picks and starts serving, answering 200.
     public init() throws {
         let descriptor = try Self.listen()
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = LocalSocket.port(of: descriptor)
         server = Server()
         let thread = Thread { [server] in server.serve(listener: descriptor) }
         thread.name = "webhook-receiver-\(port)"

@@ -74,6 +74,44 @@ struct BatchingTests {
         }
     }
 
+    @Test("a receipt whose notification another transaction holds locked waits on its own; the rest of its batch commits")
+    func lockedNotificationSetAside() async throws {
+        try await TestDatabase.with { database in
+            // Sorted as the batch sorts them, so that receipts run both before and after the locked notification's.
+            let ids = try await (0..<5).asyncMap { _ in try await database.insertNotification(status: .sending) }
+                .sorted { $0.uuidString.lowercased() < $1.uuidString.lowercased() }
+            let locked = ids[2]
+            let others = ids.filter { $0 != locked }
+            let lock = try await RowLock.take([locked], in: database)
+            let receipts = [
+                ReceiptFactory.incoming(for: .id(locked), rawStatus: "2", target: .pending),
+            ] + others.map { ReceiptFactory.incoming(for: .id($0), rawStatus: "0", target: .delivered) } + [
+                ReceiptFactory.incoming(for: .id(locked), rawStatus: "0", target: .delivered),
+            ]
+            let batch = try await OneBatch.record(receipts, database: database) {
+                // Well inside the statement timeout (10 s), which is all the lock wait would be bounded by otherwise.
+                let deadline = ContinuousClock.now + .seconds(5)
+                var committed = 0
+                var blocked = 0
+                while (committed < others.count || blocked < 1) && ContinuousClock.now < deadline {
+                    committed = try await database.count("callback_receipts")
+                    blocked = try await lock.blockedCount(in: database)
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                #expect(committed == others.count, "the other receipts committed while the lock was held")
+                #expect(blocked == 1, "the locked notification's receipt waits for the lock on its own")
+                for id in others { #expect(try await database.notification(id)?.status == .delivered) }
+                #expect(try await database.notification(locked)?.status == .sending)
+                try await lock.release()
+            }
+            #expect(batch.sizes == [receipts.count])
+            #expect(try batch.results.map { try $0.get().outcome } == Array(repeating: .applied, count: receipts.count))
+            #expect(try await database.history(locked).map(\.status) == ["sending", "pending", "delivered"], "in arrival order")
+            let transactions = try await database.query("SELECT count(DISTINCT xmin::text) AS n FROM callback_receipts")
+            #expect(transactions.value("n") == "3", "the batch without the locked receipts, then each of those alone")
+        }
+    }
+
     @Test("the database going away mid-batch: every requester gets unavailable, nothing is half-written")
     func connectionLostMidBatch() async throws {
         try await TestDatabase.with { database in

@@ -134,6 +134,29 @@ struct RetryTests {
         }
     }
 
+    @Test("a receipt whose notification another transaction holds locked is postponed after a short wait; the rest apply")
+    func lockedNotificationPostponed() async throws {
+        try await TestDatabase.with { database in
+            let ids = [UUID(), UUID(), UUID()]
+            for id in ids { _ = try await database.store.record(Self.receipt(id, .delivered)) }
+            for id in ids { try await database.insertNotification(id: id, status: .sending) }
+            try await database.makeWaitingReceiptsDue()
+            let lock = try await RowLock.take([ids[1]], in: database)
+            let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
+            try await lock.release()
+            #expect(retried.map(\.result.outcome) == [.applied, .waiting, .applied])
+            // Without the bound the statement would have waited for the statement timeout (SQLSTATE 57014) instead.
+            guard case .statementFailed(let sqlState, _) = retried[1].failure else {
+                Issue.record("the locked receipt was postponed for \(retried[1].failure.map(String.init(describing:)) ?? "no failure")")
+                return
+            }
+            #expect(sqlState == "55P03", "lock_not_available")
+            #expect(try await database.notification(ids[0])?.status == .delivered)
+            #expect(try await database.notification(ids[1])?.status == .sending)
+            #expect(try await database.notification(ids[2])?.status == .delivered)
+        }
+    }
+
     @Test("retriers on several replicas take each due receipt once")
     func replicasShareTheWork() async throws {
         try await TestDatabase.with(poolSize: 6) { database in

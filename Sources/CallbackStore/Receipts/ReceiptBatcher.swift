@@ -12,7 +12,10 @@ import Foundation
 /// name (in arrival order for the same notification), so two batches take row locks in the same order and
 /// receipts for one notification apply in the order they came. Each requester is answered only after the commit
 /// that holds its receipt. A statement that fails rolls the batch back; the receipt it belongs to gets the error and
-/// the others are run again without it. A lost connection fails the whole batch, which was not committed.
+/// the others are run again without it. A receipt whose notification's row another transaction holds locked for
+/// longer than ``BatchLockWait`` is set aside with the batch's other receipts for that notification: they wait for
+/// the lock on their own, in order, while the rest commit. A lost connection fails the whole batch, which was not
+/// committed.
 final class ReceiptBatcher: @unchecked Sendable {
     private struct Pending {
         var parameters: [String?]
@@ -105,29 +108,60 @@ final class ReceiptBatcher: @unchecked Sendable {
         var remaining = batch
         var conflicts = 0
         while !remaining.isEmpty {
+            // A receipt alone holds no lock another receipt needs: it may wait as long as the statement timeout.
+            let bounded = remaining.count > 1
             let steps: [PostgresConnection.PipelineStep]
             do throws(DatabaseError) {
-                steps = try connection.pipeline(remaining.map { .prepared(statement($0.parameters), $0.parameters) })
+                let receipts = remaining.map { PostgresConnection.PipelineCommand.prepared(statement($0.parameters), $0.parameters) }
+                steps = try connection.pipeline(bounded ? [.prepared(BatchLockWait.statement, [])] + receipts : receipts)
             } catch {
                 for receipt in remaining { receipt.answer(.failure(error)) }
                 return
             }
-            guard let failed = steps.firstIndex(where: { if case .failed = $0 { true } else { false } }),
+            let receiptSteps = steps.dropFirst(bounded ? 1 : 0)
+            if bounded, case .failed(let error) = steps[0] {
+                for receipt in remaining { receipt.answer(.failure(error)) }
+                return
+            }
+            guard let failed = receiptSteps.firstIndex(where: { if case .failed = $0 { true } else { false } }),
                   case .failed(let error) = steps[failed]
             else {
-                for (receipt, step) in zip(remaining, steps) {
+                for (receipt, step) in zip(remaining, receiptSteps) {
                     guard case .ran(let rows) = step else { continue }
                     receipt.answer(Result { () throws(DatabaseError) in try RecordedReceipt(rows) })
                 }
                 return
             }
+            let culprit = failed - receiptSteps.startIndex
             // A lost deadlock or serialization conflict is the batch's bad luck, not the receipt's: run it again.
             if error.isConflict && conflicts < Self.conflictRetries {
                 conflicts += 1
                 continue
             }
-            remaining.remove(at: failed).answer(.failure(error))
+            if error.isLockTimeout && bounded {
+                // Another transaction holds the notification's row: its receipts wait for it on their own, and the
+                // rest of the batch goes ahead without them.
+                let key = remaining[culprit].notificationKey
+                runAlone(remaining.filter { $0.notificationKey == key })
+                remaining.removeAll { $0.notificationKey == key }
+                continue
+            }
+            remaining.remove(at: culprit).answer(.failure(error))
         }
+    }
+
+    /// Stores receipts for one notification one at a time, in order, on the next free connection, each waiting for
+    /// the notification's row lock as long as the statement timeout allows.
+    private func runAlone(_ receipts: [Pending]) {
+        let refusal = workers.submit { [self] connection in
+            switch connection {
+            case .success(let connection):
+                for receipt in receipts { run([receipt], on: connection) }
+            case .failure(let error):
+                for receipt in receipts { receipt.answer(.failure(error)) }
+            }
+        }
+        if let refusal { for receipt in receipts { receipt.answer(.failure(refusal)) } }
     }
 }
 

@@ -3,8 +3,8 @@ import CallbackCore
 /// Applies stored receipts again, inside the caller's transaction: the retrier's due receipts and operator
 /// re-drives alike.
 ///
-/// Each receipt runs under its own savepoint, so one that fails (a lock wait over the bound, a deadlock with
-/// another replica) is postponed by the schedule while the rest of the batch commits.
+/// Each receipt runs under its own savepoint, so one that fails (a row lock held longer than ``BatchLockWait``, a
+/// deadlock with another replica) is postponed by the schedule while the rest of the batch commits.
 struct ReceiptReapplier {
     let schedule: RetrySchedule
     let interpret: (StoredReceipt) -> MappedReceipt?
@@ -19,6 +19,7 @@ struct ReceiptReapplier {
     }
 
     func run(_ claim: PreparedStatement, _ parameters: [String?], on connection: PostgresConnection) throws(DatabaseError) -> Batch {
+        _ = try connection.query(BatchLockWait.statement)
         let rows = StoredReceiptRows(try connection.query(claim, parameters))
         for id in rows.unreadableIDs {
             _ = try connection.query(ReapplyStatements.orphanUnreadable, [String(id)])

@@ -1,0 +1,36 @@
+import CallbackStore
+import Foundation
+import TestSupport
+
+/// A session of its own that holds notifications' rows locked (`SELECT … FOR UPDATE` in an open transaction), as a
+/// slow transaction of the platform would, until released.
+struct RowLock {
+    private let workers: DatabaseWorkers
+    /// The locking session's backend pid, to find the statements it blocks.
+    let pid: String
+
+    /// Opens a session on `database` and locks the rows of `ids`.
+    static func take(_ ids: [UUID], in database: TestDatabase) async throws -> RowLock {
+        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
+        let list = "{" + ids.map { $0.uuidString.lowercased() }.joined(separator: ",") + "}"
+        let pid = try await workers.run { connection throws(DatabaseError) in
+            try connection.execute("BEGIN")
+            _ = try connection.query(PreparedStatement(name: "lock_rows", sql: "SELECT id FROM notifications WHERE id = ANY($1::uuid[]) FOR UPDATE"), [list])
+            return try connection.execute("SELECT pg_backend_pid() AS pid").value("pid") ?? ""
+        }
+        return RowLock(workers: workers, pid: pid)
+    }
+
+    /// How many sessions wait for a lock this one holds.
+    func blockedCount(in database: TestDatabase) async throws -> Int {
+        Int(try await database.query(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))", [pid]
+        ).value("n") ?? "") ?? 0
+    }
+
+    /// Commits the locking transaction and closes the session.
+    func release() async throws {
+        try await workers.run { connection throws(DatabaseError) in _ = try connection.execute("COMMIT") }
+        await workers.shutdownAndWait()
+    }
+}

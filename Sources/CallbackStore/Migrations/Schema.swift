@@ -126,5 +126,15 @@ public enum Schema {
             "DROP INDEX IF EXISTS callback_receipts_received_idx",
             "CREATE INDEX IF NOT EXISTS complaints_received_idx ON complaints (received_at)",
         ]),
+        Migration(version: 4, name: "waiting receipts by notification", statements: [
+            // Every receipt asks whether an earlier one for its notification still waits. Without an index that
+            // answers exactly that, a plan made while callback_receipts looked empty read a whole partial index of
+            // waiting receipts for each receipt, slower with every receipt left waiting. `IS NOT NULL` keeps the
+            // planner from reading this one whole for the lookup by provider reference, which has its own index.
+            """
+            CREATE INDEX IF NOT EXISTS callback_receipts_waiting_notification_idx
+                ON callback_receipts (notification_id) WHERE outcome = 'waiting' AND notification_id IS NOT NULL
+            """,
+        ]),
     ]
 }

@@ -107,11 +107,14 @@ enum ReceiptStatements {
         ),
         followers AS (
             -- Receipts that waited behind this one for the same notification are due as soon as it is settled.
+            -- Found by id only: `w.outcome = 'waiting'` here would let the planner read a whole partial index of
+            -- waiting receipts instead. A receipt has a next attempt only while it waits, so the time alone is
+            -- what a row another transaction changed meanwhile is checked against again.
             UPDATE callback_receipts w
                SET next_attempt_at = now()
-             WHERE w.outcome = 'waiting' AND w.id > $12::bigint AND w.next_attempt_at > now()
+             WHERE w.id = ANY (ARRAY(SELECT s.id FROM (\(waitingForSameNotification(by))) s WHERE s.id > $12::bigint))
+               AND w.next_attempt_at > now()
                AND (SELECT outcome FROM decided) <> 'waiting'
-               AND \(sameNotification(by))
         )
         \(summary(outcome: "(SELECT outcome FROM stored)", receiptID: "(SELECT id FROM stored)"))
         """)
@@ -136,26 +139,35 @@ enum ReceiptStatements {
     private static func earlier(_ by: Lookup, than bound: String) -> String {
         """
         earlier AS (
-            SELECT 1 FROM callback_receipts w
-             WHERE w.outcome = 'waiting' \(bound)
-               AND \(sameNotification(by))
+            SELECT 1 FROM (\(waitingForSameNotification(by))) w
+             WHERE true \(bound)
              LIMIT 1
         )
         """
     }
 
-    /// A stored receipt `w` about the notification this receipt names (by reference: also one stored while the
-    /// notification was not there yet, which has no id).
-    private static func sameNotification(_ by: Lookup) -> String {
+    /// The ids of the `waiting` receipts about the notification this receipt names (by reference: also one stored
+    /// while the notification was not there yet, which has no id). Each part is one lookup in a partial index of
+    /// waiting receipts, whatever the statistics say: an `OR` of the two, or a plan made while the table looked
+    /// empty, read every waiting receipt instead.
+    private static func waitingForSameNotification(_ by: Lookup) -> String {
         switch by {
-        case .id: "w.notification_id = $1::uuid"
-        case .reference: "(w.notification_id = (SELECT id FROM found) OR w.provider_reference = $2::text)"
+        case .id:
+            "SELECT id FROM callback_receipts WHERE outcome = 'waiting' AND notification_id = $1::uuid"
+        case .reference:
+            """
+            SELECT id FROM callback_receipts WHERE outcome = 'waiting' AND notification_id = (SELECT id FROM found)
+            UNION ALL
+            SELECT id FROM callback_receipts WHERE outcome = 'waiting' AND provider_reference = $2::text
+            """
         }
     }
 
     /// Rules 1-3 as the plan states them: only `sending` and `pending` rows change, and only to the status the
     /// plan gives for that status. The row lock serialises concurrent receipts; a receipt that waited for the lock
-    /// re-checks the condition against the committed row.
+    /// re-checks the condition against the committed row. The condition is one `CASE`, not `status = 'sending' OR
+    /// …`, because the planner reads a condition on the status as leave to scan the partial index of open
+    /// notifications whole, which it does while the table is small and keeps doing once it is not.
     private static func change(guard extra: String) -> String {
         """
         changed AS (
@@ -168,7 +180,7 @@ enum ReceiptStatements {
               FROM found f
              WHERE n.id = f.id \(extra)
                AND NOT EXISTS (SELECT 1 FROM earlier)
-               AND ((n.status = 'sending' AND $4::text IS NOT NULL) OR (n.status = 'pending' AND $5::text IS NOT NULL))
+               AND CASE n.status WHEN 'sending' THEN $4::text WHEN 'pending' THEN $5::text END IS NOT NULL
             RETURNING n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,
                       n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version
         )

@@ -48,6 +48,54 @@ struct BatchingTests {
         }
     }
 
+    @Test("receipts stored together follow the rules exactly as TransitionRules states them, by id and by reference",
+          arguments: MappingTarget.allCases.map { $0 } + [nil])
+    func ruleMatrixTogether(target: MappingTarget?) async throws {
+        try await TestDatabase.with { database in
+            let currents = NotificationStatus.allCases.map { $0 } + [nil]
+            var cases: [(id: UUID, current: NotificationStatus?, provider: Provider, receipt: IncomingReceipt)] = []
+            for current in currents {
+                let id = UUID()
+                let reference = "ref-\(id)"
+                if let current { try await database.insertNotification(id: id, status: current) }
+                let byReference = UUID()
+                if let current { try await database.insertNotification(id: byReference, status: current, type: "email", reference: reference) }
+                let complaint = target == .complaint ? ComplaintDetails(feedbackID: "feedback-\(byReference)", complaintType: "abuse", complainedAt: Date()) : nil
+                cases.append((id, current, .firetext, ReceiptFactory.incoming(for: .id(id), rawStatus: "x", target: target)))
+                cases.append((byReference, current, .ses, ReceiptFactory.incoming(.ses, for: .reference(reference), rawStatus: "x", target: target, complaint: complaint)))
+            }
+            let batch = try await OneBatch.record(cases.map(\.receipt), database: database)
+            #expect(batch.sizes == [cases.count])
+            for (item, result) in zip(cases, batch.results) {
+                let recorded = try result.get()
+                let decision = TransitionRules.decide(target: target, current: item.current)
+                let label = "\(item.provider) target \(target?.rawValue ?? "unmapped") from \(item.current?.rawValue ?? "no notification")"
+                #expect(recorded.outcome == decision.outcome, "\(label)")
+                #expect(recorded.statusWritten == decision.statusWritten, "\(label)")
+                #expect(recorded.receiptID != nil, "\(label)")
+                guard let current = item.current else {
+                    #expect(recorded.notificationID == (item.provider == .firetext ? item.id : nil), "\(label)")
+                    continue
+                }
+                #expect(recorded.notificationID == item.id, "\(label)")
+                let row = try #require(try await database.notification(item.id))
+                let history = try await database.history(item.id)
+                if let written = decision.statusWritten {
+                    #expect(row.status == written && row.version == 2, "\(label)")
+                    #expect(row.updatedBy == item.provider.actor && row.sentBy == item.provider.rawValue, "\(label)")
+                    #expect(history.map(\.version) == [1, 2] && history.last?.status == written.rawValue, "\(label)")
+                    #expect(recorded.historyVersion == 2, "\(label)")
+                } else {
+                    #expect(row.status == current && row.version == 1 && history.count == 1, "\(label)")
+                }
+            }
+            // As one by one: a complaint row for each receipt mapped to a complaint about a notification past `created`.
+            let complaints = cases.count { target == .complaint && $0.current != nil && $0.current != .created }
+            #expect(try await database.count("complaints") == complaints)
+            #expect(try await database.count("callback_receipts") == cases.count)
+        }
+    }
+
     @Test("a statement that fails in the middle of a batch fails only its own receipt; the rest commit")
     func failingStatement() async throws {
         try await TestDatabase.with { database in

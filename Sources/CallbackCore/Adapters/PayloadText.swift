@@ -9,7 +9,7 @@ enum PayloadText {
             problems.add("body is not UTF-8 text")
             return nil
         }
-        guard !body.contains(0) else {
+        guard !NULScan.contains(body) else {
             problems.add("body contains a NUL byte")
             return nil
         }
@@ -18,7 +18,7 @@ enum PayloadText {
 
     /// Whether a decoded value holds a NUL character (a form's `%00`, JSON's `\u0000`).
     static func containsNUL(_ text: String) -> Bool {
-        text.utf8.contains(0)
+        NULScan.contains(text)
     }
 
     /// How a problem names a field: by name when the adapter knows it, otherwise generically, because an unknown

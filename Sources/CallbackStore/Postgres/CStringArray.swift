@@ -1,3 +1,4 @@
+import CallbackCore
 import Foundation
 
 /// Hands Swift strings to libpq as an array of C strings that lives for the duration of one call.
@@ -6,7 +7,7 @@ enum CStringArray {
         _ strings: [String?],
         _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws(DatabaseError) -> R
     ) throws(DatabaseError) -> R {
-        for case let string? in strings where string.utf8.contains(0) {
+        for case let string? in strings where NULScan.contains(string) {
             throw .invalidParameter("a text value contains a NUL character")
         }
         var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }

@@ -29,7 +29,7 @@ public struct FiretextAdapter: ReceiptAdapter {
         let reference = form.text("reference", required: true, problems: &problems)
         let status = form.text("status", required: true, problems: &problems)
         let code = form.text("code", required: false, problems: &problems)
-        let notificationID = reference.flatMap(UUID.init(uuidString:))
+        let notificationID = reference.flatMap(UUIDText.parse)
         if reference != nil, notificationID == nil {
             problems.add("reference is not a notification id (UUID)")
         }

@@ -39,7 +39,7 @@ public struct MMGAdapter: ReceiptAdapter {
         let status = fields.scalarText("status", required: true, problems: &problems)
         let mmgReference = fields.scalarText("reference", required: false, problems: &problems)
         let substatus = fields.scalarText("substatus", required: false, problems: &problems)
-        let notificationID = cid.flatMap(UUID.init(uuidString:))
+        let notificationID = cid.flatMap(UUIDText.parse)
         if cid != nil, notificationID == nil {
             problems.add("CID is not a notification id (UUID)")
         }

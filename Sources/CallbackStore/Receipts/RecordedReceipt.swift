@@ -45,7 +45,7 @@ public struct RecordedReceipt: Sendable, Hashable {
             outcome: outcome,
             statusWritten: result.value("status_written").flatMap(NotificationStatus.init(rawValue:)),
             historyVersion: result.value("history_version").flatMap { Int($0) },
-            notificationID: result.value("notification_id").flatMap(UUID.init(uuidString:)),
+            notificationID: result.value("notification_id").flatMap(UUIDText.parse),
             millisecondsSinceSent: result.value("elapsed_ms").flatMap { Double($0) },
             receiptID: result.value("receipt_id").flatMap { Int64($0) }
         )

@@ -295,13 +295,7 @@ struct JSONParser {
         guard bytes.count - index >= 4 else { throw Invalid() }
         var unit: UInt16 = 0
         for byte in bytes[index..<index + 4] {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw Invalid()
-            }
+            guard let digit = HexDigit.value(byte) else { throw Invalid() }
             unit = unit << 4 | UInt16(digit)
         }
         index += 4

@@ -20,22 +20,13 @@ public enum UUIDText {
                         guard utf8[index] == UInt8(ascii: "-") else { return false }
                         index += 1
                     }
-                    guard let high = hexValue(utf8[index]), let low = hexValue(utf8[index + 1]) else { return false }
+                    guard let high = HexDigit.value(utf8[index]), let low = HexDigit.value(utf8[index + 1]) else { return false }
                     output[byte] = high << 4 | low
                     index += 2
                 }
                 return true
             }
             return parsed ? UUID(uuid: bytes) : nil
-        }
-    }
-
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }

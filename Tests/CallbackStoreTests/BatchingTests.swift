@@ -48,6 +48,36 @@ struct BatchingTests {
         }
     }
 
+    @Test("a receipt set aside while the gateway stops taking database work is still stored, after the rest of its batch")
+    func setAsideWhileShuttingDown() async throws {
+        try await TestDatabase.with { database in
+            let ids = try await (0..<3).asyncMap { _ in try await database.insertNotification(status: .sending) }
+            let locked = ids[1]
+            let lock = try await RowLock.take([locked], in: database)
+            let receipts = ids.map { ReceiptFactory.incoming(for: .id($0), rawStatus: "0", target: .delivered) }
+            let batch = try await OneBatch.record(receipts, database: database) { workers in
+                // The batch waits for the lock (for at most BatchLockWait): stop the workers taking new work now, so
+                // that the queue refuses the job the locked receipt would be set aside into.
+                let deadline = ContinuousClock.now + .seconds(5)
+                while try await lock.blockedCount(in: database) < 1 && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                workers.shutdown()
+                var committed = 0
+                var blocked = 0
+                while (committed < 2 || blocked < 1) && ContinuousClock.now < deadline {
+                    committed = try await database.count("callback_receipts")
+                    blocked = try await lock.blockedCount(in: database)
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                #expect(committed == 2 && blocked == 1, "the rest committed and the locked receipt waits on its own")
+                try await lock.release()
+            }
+            #expect(try batch.results.map { try $0.get().outcome } == [.applied, .applied, .applied])
+            for id in ids { #expect(try await database.notification(id)?.status == .delivered) }
+        }
+    }
+
     @Test("receipts stored together follow the rules exactly as TransitionRules states them, by id and by reference",
           arguments: MappingTarget.allCases.map { $0 } + [nil])
     func ruleMatrixTogether(target: MappingTarget?) async throws {
@@ -136,7 +166,7 @@ struct BatchingTests {
             ] + others.map { ReceiptFactory.incoming(for: .id($0), rawStatus: "0", target: .delivered) } + [
                 ReceiptFactory.incoming(for: .id(locked), rawStatus: "0", target: .delivered),
             ]
-            let batch = try await OneBatch.record(receipts, database: database) {
+            let batch = try await OneBatch.record(receipts, database: database) { _ in
                 // Well inside the statement timeout (10 s), which is all the lock wait would be bounded by otherwise.
                 let deadline = ContinuousClock.now + .seconds(5)
                 var committed = 0
@@ -168,7 +198,7 @@ struct BatchingTests {
             let receipts = ids.enumerated().map { index, id in
                 ReceiptFactory.incoming(for: .id(id), rawStatus: index == 3 ? "slow" : "0", target: .delivered)
             }
-            let batch = try await OneBatch.record(receipts, database: database) {
+            let batch = try await OneBatch.record(receipts, database: database) { _ in
                 // Once the batch sleeps inside the slow receipt's insert, end its session, as a server crash would.
                 for _ in 0..<500 {
                     let ended = try await database.query("""
@@ -239,7 +269,7 @@ private struct OneBatch {
     static func record(
         _ receipts: [IncomingReceipt],
         database: TestDatabase,
-        whileRunning: @Sendable () async throws -> Void = {}
+        whileRunning: @Sendable (DatabaseWorkers) async throws -> Void = { _ in }
     ) async throws -> OneBatch {
         let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
         let sizes = Mutex<[Int]>([])
@@ -260,7 +290,7 @@ private struct OneBatch {
             }
             gate.signal()
             try await holder.value
-            try await whileRunning()
+            try await whileRunning(workers)
             var results = [Result<RecordedReceipt, DatabaseError>?](repeating: nil, count: receipts.count)
             for try await (index, result) in group { results[index] = result }
             return results.compactMap { $0 }

@@ -107,6 +107,10 @@ final class ReceiptBatcher: @unchecked Sendable {
     private func run(_ batch: [Pending], on connection: PostgresConnection) {
         var remaining = batch
         var conflicts = 0
+        // Set-aside receipts the queue would not take (the gateway is stopping, or too much waits): stored here,
+        // once the rest of the batch is answered, rather than refused.
+        var unqueued: [Pending] = []
+        defer { for receipt in unqueued { run([receipt], on: connection) } }
         while !remaining.isEmpty {
             // A receipt alone holds no lock another receipt needs: it may wait as long as the statement timeout.
             let bounded = remaining.count > 1
@@ -142,7 +146,7 @@ final class ReceiptBatcher: @unchecked Sendable {
                 // Another transaction holds the notification's row: its receipts wait for it on their own, and the
                 // rest of the batch goes ahead without them.
                 let key = remaining[culprit].notificationKey
-                runAlone(remaining.filter { $0.notificationKey == key })
+                unqueued += runAlone(remaining.filter { $0.notificationKey == key })
                 remaining.removeAll { $0.notificationKey == key }
                 continue
             }
@@ -151,8 +155,8 @@ final class ReceiptBatcher: @unchecked Sendable {
     }
 
     /// Stores receipts for one notification one at a time, in order, on the next free connection, each waiting for
-    /// the notification's row lock as long as the statement timeout allows.
-    private func runAlone(_ receipts: [Pending]) {
+    /// the notification's row lock as long as the statement timeout allows. Returns them if the queue refused them.
+    private func runAlone(_ receipts: [Pending]) -> [Pending] {
         let refusal = workers.submit { [self] connection in
             switch connection {
             case .success(let connection):
@@ -161,7 +165,7 @@ final class ReceiptBatcher: @unchecked Sendable {
                 for receipt in receipts { receipt.answer(.failure(error)) }
             }
         }
-        if let refusal { for receipt in receipts { receipt.answer(.failure(refusal)) } }
+        return refusal == nil ? [] : receipts
     }
 }
 

@@ -32,6 +32,18 @@ public enum DatabaseError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the statement lost a deadlock or a serialization conflict, which running it again can resolve.
+    var isConflict: Bool {
+        if case .statementFailed(let sqlState, _) = self { return sqlState == "40P01" || sqlState == "40001" }
+        return false
+    }
+
+    /// Whether the statement gave up waiting for a lock (`lock_timeout`), which waiting longer can resolve.
+    var isLockTimeout: Bool {
+        if case .statementFailed(let sqlState, _) = self { return sqlState == "55P03" }
+        return false
+    }
+
     /// SQLSTATE classes that mean the server or the connection went away, not that the statement was wrong.
     static func isConnectionLoss(sqlState: String) -> Bool {
         sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") || sqlState == "53300"

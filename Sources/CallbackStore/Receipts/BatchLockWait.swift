@@ -15,11 +15,3 @@ enum BatchLockWait {
         name: "batch_lock_wait", sql: "SELECT set_config('lock_timeout', '\(milliseconds)ms', true)"
     )
 }
-
-extension DatabaseError {
-    /// Whether the statement gave up waiting for a lock (`lock_timeout`), which waiting longer can resolve.
-    var isLockTimeout: Bool {
-        if case .statementFailed(let sqlState, _) = self { return sqlState == "55P03" }
-        return false
-    }
-}

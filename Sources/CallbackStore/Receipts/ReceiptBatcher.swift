@@ -168,11 +168,3 @@ final class ReceiptBatcher: @unchecked Sendable {
         return refusal == nil ? [] : receipts
     }
 }
-
-extension DatabaseError {
-    /// Whether the statement lost a deadlock or a serialization conflict, which running it again can resolve.
-    var isConflict: Bool {
-        if case .statementFailed(let sqlState, _) = self { return sqlState == "40P01" || sqlState == "40001" }
-        return false
-    }
-}

@@ -55,7 +55,7 @@ extension PostgresConnection {
         }
         guard PQpipelineSync(connection) == 1 else { throw connectionLost(connection) }
 
-        let deadline = Date().addingTimeInterval(statementTimeout)
+        let deadline = statementDeadline()
         var steps: [PipelineStep] = []
         steps.reserveCapacity(commands.count)
         var synced = false

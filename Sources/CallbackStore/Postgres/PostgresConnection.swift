@@ -113,7 +113,7 @@ public final class PostgresConnection {
     /// Waits for the results of what was just sent and returns the last one, failing on any error.
     func finish(sent: Int32, _ connection: OpaquePointer) throws(DatabaseError) -> QueryResult {
         guard sent == 1 else { throw connectionLost(connection) }
-        let deadline = Date().addingTimeInterval(statementTimeout)
+        let deadline = statementDeadline()
         var outcome: Result<QueryResult, DatabaseError>?
         while true {
             while PQisBusy(connection) == 1 {
@@ -138,11 +138,16 @@ public final class PostgresConnection {
         }
     }
 
-    func waitForInput(_ connection: OpaquePointer, deadline: Date) throws(DatabaseError) {
-        let remaining = deadline.timeIntervalSinceNow
-        guard remaining > 0 else { throw timedOut(connection) }
+    /// When a statement sent now must have been answered, on a clock that wall-clock changes do not move.
+    func statementDeadline() -> ContinuousClock.Instant { .now + .seconds(statementTimeout) }
+
+    func waitForInput(_ connection: OpaquePointer, deadline: ContinuousClock.Instant) throws(DatabaseError) {
+        // Past the deadline, still look once without waiting: a thread that was not scheduled for a while may find
+        // the answer already there, and that statement did not time out.
+        let remaining = max(deadline - .now, .zero)
+        let milliseconds = remaining.components.seconds * 1000 + (remaining.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, Double(Int32.max)).rounded(.up)))
+        let ready = poll(&descriptor, 1, Int32(clamping: milliseconds))
         if ready < 0 && errno != EINTR { throw connectionLost(connection) }
         if ready == 0 { throw timedOut(connection) }
         if PQconsumeInput(connection) == 0 { throw connectionLost(connection) }

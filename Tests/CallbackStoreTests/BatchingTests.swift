@@ -58,7 +58,7 @@ struct BatchingTests {
             let batch = try await OneBatch.record(receipts, database: database) { workers in
                 // The batch waits for the lock (for at most BatchLockWait): stop the workers taking new work now, so
                 // that the queue refuses the job the locked receipt would be set aside into.
-                let deadline = ContinuousClock.now + .seconds(5)
+                let deadline = ContinuousClock.now + OneBatch.patience
                 while try await lock.blockedCount(in: database) < 1 && ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(2))
                 }
@@ -167,8 +167,8 @@ struct BatchingTests {
                 ReceiptFactory.incoming(for: .id(locked), rawStatus: "0", target: .delivered),
             ]
             let batch = try await OneBatch.record(receipts, database: database) { _ in
-                // Well inside the statement timeout (10 s), which is all the lock wait would be bounded by otherwise.
-                let deadline = ContinuousClock.now + .seconds(5)
+                // Well inside the batch's statement timeout, which is all the lock wait would be bounded by otherwise.
+                let deadline = ContinuousClock.now + OneBatch.patience
                 var committed = 0
                 var blocked = 0
                 while (committed < others.count || blocked < 1) && ContinuousClock.now < deadline {
@@ -266,12 +266,20 @@ private struct OneBatch {
     var results: [Result<RecordedReceipt, DatabaseError>]
     var sizes: [Int]
 
+    /// The batch's statement timeout: long, so that a receipt waiting for a lock a test holds is not cancelled
+    /// while the test, on a machine busy with other tests, looks at the database.
+    static let statementTimeout = 60.0
+    /// How long a test waits for what the batch does: well inside ``statementTimeout``, and far beyond the bounded
+    /// lock wait (``BatchLockWait``) the tests tell apart from it.
+    static let patience = Duration.seconds(30)
+
     static func record(
         _ receipts: [IncomingReceipt],
         database: TestDatabase,
         whileRunning: @Sendable (DatabaseWorkers) async throws -> Void = { _ in }
     ) async throws -> OneBatch {
-        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: database.url, poolSize: 1))
+        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(
+            connectionString: database.url, poolSize: 1, statementTimeout: statementTimeout))
         let sizes = Mutex<[Int]>([])
         let store = PostgresReceiptStore(workers: workers, batchObserver: { size in sizes.withLock { $0.append(size) } })
         let gate = DispatchSemaphore(value: 0)

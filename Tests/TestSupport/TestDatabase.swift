@@ -150,11 +150,20 @@ private actor Admin {
 
     /// Runs one statement on a connection of its own. No connection outlives the call: a worker thread left
     /// waiting would keep the test process from exiting.
+    ///
+    /// A few at a time, with a long statement timeout: every test creates its database as the run starts, and
+    /// `CREATE DATABASE` copies the template through the WAL, so a few hundred at once each took over the usual
+    /// 10 s, and failed tests that were not about the database at all.
     nonisolated func run(_ sql: String) async throws {
-        let workers = DatabaseWorkers(configuration: DatabaseConfiguration(connectionString: baseURL, poolSize: 1))
-        defer { workers.shutdown() }
-        _ = try await workers.run { connection throws(DatabaseError) in try connection.execute(sql) }
+        try await Self.gate.whileHeld {
+            let workers = DatabaseWorkers(configuration: DatabaseConfiguration(
+                connectionString: baseURL, poolSize: 1, statementTimeout: 120))
+            defer { workers.shutdown() }
+            _ = try await workers.run { connection throws(DatabaseError) in try connection.execute(sql) }
+        }
     }
+
+    private static let gate = AsyncGate(width: 4)
 
     /// Creates the template database and migrates it, with the gateway's own migrator.
     func prepareTemplate() async throws {
@@ -193,4 +202,38 @@ enum TestSQL {
 
     static func createFromTemplate(_ name: String) -> String { "CREATE DATABASE \(name) TEMPLATE \(templateName)" }
     static func drop(_ name: String) -> String { "DROP DATABASE IF EXISTS \(name) WITH (FORCE)" }
+}
+
+/// Lets at most `width` callers run at once; the others wait their turn, in order.
+private actor AsyncGate {
+    private let width: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(width: Int) { self.width = width }
+
+    nonisolated func whileHeld<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await enter()
+        do {
+            let value = try await body()
+            await leave()
+            return value
+        } catch {
+            await leave()
+            throw error
+        }
+    }
+
+    private func enter() async {
+        if running < width {
+            running += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func leave() {
+        // The slot passes straight to the next waiter, so `running` stays the same.
+        if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+    }
 }

@@ -11,11 +11,6 @@ public struct ReceiptLog: Sendable {
     /// A receipt was stored (and applied, when the rules allowed).
     func recorded(_ mapped: MappedReceipt, _ recorded: RecordedReceipt, logger: Logger) {
         let receipt = mapped.receipt
-        var metadata = Self.metadata(of: receipt, notificationID: recorded.notificationID?.uuidString.lowercased())
-        metadata["outcome"] = .string(recorded.outcome.rawValue)
-        if let status = recorded.statusWritten { metadata["status"] = .string(status.rawValue) }
-        if let target = mapped.mapping.target { metadata["target"] = .string(target.rawValue) }
-        if recorded.isResend { metadata["resend"] = "true" }
         if let unknown = mapped.mapping.unknownDetailCode {
             logger.warning("provider sent a detail code the mapping does not know; used the status's own mapping", metadata: [
                 "provider": .string(receipt.provider.rawValue),
@@ -23,6 +18,14 @@ public struct ReceiptLog: Sendable {
                 "detail_code": .string(LogSafe.token(unknown)),
             ])
         }
+        // Built only for a line that will be written: at warning and above, the metadata would be built and dropped
+        // for every receipt.
+        guard recorded.outcome == .unmapped || logger.logLevel <= .info else { return }
+        var metadata = Self.metadata(of: receipt, notificationID: recorded.notificationID?.uuidString.lowercased())
+        metadata["outcome"] = .string(recorded.outcome.rawValue)
+        if let status = recorded.statusWritten { metadata["status"] = .string(status.rawValue) }
+        if let target = mapped.mapping.target { metadata["target"] = .string(target.rawValue) }
+        if recorded.isResend { metadata["resend"] = "true" }
         if recorded.outcome == .unmapped {
             logger.error("provider sent a status the mapping does not know; receipt stored as unmapped", metadata: metadata)
         } else {

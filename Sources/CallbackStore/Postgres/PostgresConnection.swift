@@ -144,8 +144,9 @@ public final class PostgresConnection {
     func waitForInput(_ connection: OpaquePointer, deadline: ContinuousClock.Instant) throws(DatabaseError) {
         // Past the deadline, still look once without waiting: a thread that was not scheduled for a while may find
         // the answer already there, and that statement did not time out.
-        let remaining = max(deadline - .now, .zero)
-        let milliseconds = remaining.components.seconds * 1000 + (remaining.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        let (seconds, attoseconds) = max(deadline - .now, .zero).components
+        // Rounded up, so that a wait never ends just short of the deadline.
+        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
         let ready = poll(&descriptor, 1, Int32(clamping: milliseconds))
         if ready < 0 && errno != EINTR { throw connectionLost(connection) }

@@ -136,5 +136,15 @@ public enum Schema {
                 ON callback_receipts (notification_id) WHERE outcome = 'waiting' AND notification_id IS NOT NULL
             """,
         ]),
+        Migration(version: 5, name: "waiting receipts by reference, never read for a lookup by id", statements: [
+            // The converse of version 4. Its predicate, `outcome = 'waiting'` alone, let a lookup by id read the whole
+            // index with a filter: plans made while `callback_receipts` was nearly empty did, for every receipt by id,
+            // until an autoanalyze replanned them. A lookup by reference implies `IS NOT NULL`; one by id does not.
+            """
+            CREATE INDEX IF NOT EXISTS callback_receipts_waiting_by_reference_idx
+                ON callback_receipts (provider_reference) WHERE outcome = 'waiting' AND provider_reference IS NOT NULL
+            """,
+            "DROP INDEX IF EXISTS callback_receipts_waiting_reference_idx",
+        ]),
     ]
 }

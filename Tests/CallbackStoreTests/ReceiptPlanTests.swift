@@ -44,7 +44,7 @@ struct ReceiptPlanTests {
         }
     }
 
-    @Test("each partial index of waiting receipts serves only its own lookup: never read whole for the other")
+    @Test("each partial index of waiting receipts serves only its own lookup: never read whole for another")
     func partialIndexesServeTheirOwnLookup() async throws {
         try await TestDatabase.with(poolSize: 1) { database in
             let plans = try await database.workers.run { connection throws(DatabaseError) in
@@ -66,8 +66,13 @@ struct ReceiptPlanTests {
                     """)
                 return (byID.rows.compactMap { $0.first ?? nil }, byReference.rows.compactMap { $0.first ?? nil })
             }
+            let dueIndexes = ["callback_receipts_waiting_idx ", "callback_receipts_waiting_due_idx"]
             #expect(!plans.0.contains { $0.contains("reference") }, "a lookup by id read an index by reference: \(plans.0)")
             #expect(!plans.1.contains { $0.contains("waiting_notification") }, "a lookup by reference read the index by notification: \(plans.1)")
+            for index in dueIndexes {
+                #expect(!plans.0.contains { $0.contains(index) }, "a lookup by id read the retrier's index: \(plans.0)")
+                #expect(!plans.1.contains { $0.contains(index) }, "a lookup by reference read the retrier's index: \(plans.1)")
+            }
         }
     }
 

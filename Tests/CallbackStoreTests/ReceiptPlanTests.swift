@@ -1,3 +1,4 @@
+import CallbackCore
 import Foundation
 import Testing
 import TestSupport
@@ -12,8 +13,28 @@ import TestSupport
 struct ReceiptPlanTests {
     static let statements: [(PreparedStatement, parameterCount: Int)] = [
         (ReceiptStatements.recordByID, 17), (ReceiptStatements.recordByReference, 17),
+        (ReceiptStatements.recordComplaintByID, 17), (ReceiptStatements.recordComplaintByReference, 17),
         (ReceiptStatements.retryByID, 13), (ReceiptStatements.retryByReference, 13),
+        (ReceiptStatements.retryComplaintByID, 13), (ReceiptStatements.retryComplaintByReference, 13),
     ]
+
+    @Test("only a receipt mapped to a complaint runs a statement that stores complaints")
+    func complaintFormsOnly() {
+        let targets: [String?] = MappingTarget.allCases.map(\.rawValue) + [nil]
+        for target in targets {
+            for id in ["6b3e4a2c-0c8e-4a57-9b1a-2f1f0b7b2d10", nil] {
+                var parameters = [String?](repeating: nil, count: 11)
+                parameters[0] = id
+                parameters[1] = "ref-1"
+                parameters[2] = target
+                let record = ReceiptStatements.record(for: parameters), retry = ReceiptStatements.retry(for: parameters)
+                for statement in [record, retry] {
+                    #expect(statement.sql.contains("INSERT INTO complaints") == (target == "complaint"), "\(statement.name) for \(target ?? "unmapped")")
+                    #expect(statement.sql.contains("WHERE id = $1::uuid") == (id != nil), "\(statement.name) looks up by the wrong key")
+                }
+            }
+        }
+    }
 
     @Test("every table read of a receipt statement has an index condition, on empty tables and on full ones", arguments: [false, true])
     func indexConditions(populated: Bool) async throws {

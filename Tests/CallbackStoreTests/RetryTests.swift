@@ -50,6 +50,33 @@ struct RetryTests {
         }
     }
 
+    @Test("a complaint before its notification waits, then is stored once the notification is sending")
+    func complaintAppliesOnRetry() async throws {
+        try await TestDatabase.with { database in
+            let id = UUID()
+            let details = ComplaintDetails(feedbackID: "feedback-retry", complaintType: "abuse", complainedAt: Date(timeIntervalSince1970: 1_700_000_000))
+            let body = "status=Complaint&target=complaint&reference=\(id)"
+            let first = try await database.store.record(ReceiptFactory.incoming(
+                for: .id(id), rawStatus: "Complaint", target: .complaint, body: body, complaint: details))
+            #expect(first.outcome == .waiting)
+            #expect(try await database.count("complaints") == 0)
+
+            try await database.insertNotification(id: id, status: .sending)
+            try await database.makeWaitingReceiptsDue()
+            let interpret: @Sendable (StoredReceipt) -> MappedReceipt? = { _ in
+                let receipt = ProviderReceipt(provider: .firetext, lookup: .id(id), rawStatus: "Complaint", complaint: details)
+                return MappedReceipt(receipt: receipt, mapping: MappingResult(target: .complaint))
+            }
+            let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: interpret)
+            #expect(retried.map(\.result.outcome) == [.complaint])
+            let row = try await database.query("SELECT notification_id, feedback_id, complaint_type FROM complaints")
+            #expect(row.value("notification_id") == id.uuidString.lowercased())
+            #expect(row.value("feedback_id") == "feedback-retry")
+            #expect(row.value("complaint_type") == "abuse")
+            #expect(try await database.notification(id)?.status == .sending)
+        }
+    }
+
     @Test("a receipt for a created notification waits until it is sending")
     func createdWaits() async throws {
         try await TestDatabase.with { database in

@@ -1,3 +1,4 @@
+import CallbackCore
 import CallbackStore
 import Testing
 import TestSupport
@@ -17,6 +18,31 @@ struct MigrationTests {
                  WHERE table_schema = 'public'
                 """)
             #expect(tables.value("names") == "callback_receipts,complaints,job_runs,notification_history,notifications,schema_migrations")
+        }
+    }
+
+    @Test("the check constraints refuse what they always refused, and are stored as finished arrays", arguments: [
+        "INSERT INTO notifications (id, notification_type, status) VALUES (gen_random_uuid(), 'sms', 'bogus')",
+        "INSERT INTO notifications (id, notification_type) VALUES (gen_random_uuid(), 'fax')",
+        "INSERT INTO notifications (id, notification_type, key_type) VALUES (gen_random_uuid(), 'sms', 'live')",
+        "UPDATE notifications SET status = 'Delivered'",
+        """
+        INSERT INTO callback_receipts (provider, raw_body, raw_status, outcome, dedupe_key)
+        VALUES ('firetext', 'b', '0', 'lost', '\\x01')
+        """,
+    ])
+    func checkConstraints(statement: String) async throws {
+        try await TestDatabase.with { database in
+            try await database.insertNotification(status: .sending)
+            let error = await #expect(throws: DatabaseError.self, "\(statement)") { try await database.query(statement) }
+            guard case .statementFailed(let sqlState, _)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(sqlState == "23514", "refused for another reason: \(String(describing: error))")
+            let listed = try await database.query("""
+                SELECT count(*) FILTER (WHERE conbin::text LIKE '%ARRAYEXPR%') AS built, count(*) AS checks FROM pg_constraint
+                 WHERE contype = 'c' AND conrelid IN ('notifications'::regclass, 'callback_receipts'::regclass)
+                """)
+            #expect(listed.value("checks") == "4")
+            #expect(listed.value("built") == "0", "a check constraint still builds its array for every write")
         }
     }
 

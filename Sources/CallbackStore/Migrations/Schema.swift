@@ -156,5 +156,32 @@ public enum Schema {
             """,
             "DROP INDEX IF EXISTS callback_receipts_waiting_idx",
         ]),
+        Migration(version: 7, name: "check constraints as one array constant each", statements: [
+            // The same rules, in a form cheaper for every write. PostgreSQL reads a table's CHECK constraints again
+            // for each statement that writes the table, and `IN ('a', 'b')` is stored as an array built from its
+            // elements, which every such statement rebuilt: about 8% of PostgreSQL's CPU per receipt in the
+            // benchmark. `= ANY ('{a,b}'::text[])` is stored as the finished array. NOT VALID, because the
+            // constraints they replace held for every row already, and validating would scan both tables while
+            // this transaction holds them locked against reads and writes; new and changed rows are checked either way.
+            """
+            ALTER TABLE notifications
+                DROP CONSTRAINT IF EXISTS notifications_notification_type_check,
+                DROP CONSTRAINT IF EXISTS notifications_key_type_check,
+                DROP CONSTRAINT IF EXISTS notifications_status_check,
+                ADD CONSTRAINT notifications_notification_type_check
+                    CHECK (notification_type = ANY ('{sms,email}'::text[])) NOT VALID,
+                ADD CONSTRAINT notifications_key_type_check
+                    CHECK (key_type = ANY ('{normal,team,test}'::text[])) NOT VALID,
+                ADD CONSTRAINT notifications_status_check CHECK (status = ANY (
+                    '{created,sending,pending,sent,delivered,temporary-failure,permanent-failure,technical-failure}'::text[]
+                )) NOT VALID
+            """,
+            """
+            ALTER TABLE callback_receipts
+                DROP CONSTRAINT IF EXISTS callback_receipts_outcome_check,
+                ADD CONSTRAINT callback_receipts_outcome_check
+                    CHECK (outcome = ANY ('{applied,duplicate,waiting,orphaned,unmapped,complaint}'::text[])) NOT VALID
+            """,
+        ]),
     ]
 }

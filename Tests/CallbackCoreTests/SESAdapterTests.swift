@@ -31,6 +31,37 @@ struct SESAdapterTests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    @Test("a message read from its verified envelope reads as its body does")
+    func signedEnvelopeReadsAsBody() throws {
+        var bodies = [
+            Self.notification(#"{"notificationType":"Delivery",\#(Self.mail),"delivery":{"timestamp":"2017-11-17T12:14:03.646Z"}}"#),
+            Self.notification(#"{"notificationType":"Bounce",\#(Self.mail),"bounce":{"bounceType":"Permanent","bounceSubType":"General"}}"#),
+            Self.notification(#"{"notificationType":"Complaint",\#(Self.mail),"complaint":{"feedbackId":"f-1","complaintFeedbackType":"abuse"}}"#),
+            Self.notification(#"{"eventType":"Delivery",\#(Self.mail)}"#),
+            Self.notification(#"{"notificationType":"Delivery"}"#),
+            Self.notification(#"{"notificationType":7,\#(Self.mail)}"#),
+            Self.notification("not json"),
+            Self.envelope(["Type": "Notification"]),
+            Self.envelope(["Type": "SubscriptionConfirmation", "MessageId": "m-1", "SubscribeURL": "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription"]),
+            Self.envelope(["Type": "SubscriptionConfirmation", "MessageId": "m-1"]),
+            Self.envelope(["Type": "UnsubscribeConfirmation", "MessageId": " "]),
+        ]
+        for (path, text) in try FixtureFiles.receipts() {
+            let fixture = try ReceiptFixtureParser.parse(text, file: path)
+            if fixture.provider == .ses { bodies.append(fixture.body) }
+        }
+        var compared = 0
+        for body in bodies {
+            guard let signed = try? SNSSignedMessage.read(Array(body.utf8)) else { continue }
+            compared += 1
+            let payload = CallbackPayload(body: body, contentType: "text/plain; charset=UTF-8")
+            let fromBody = Result { () throws(InvalidCallback) in try adapter.parse(payload) }
+            let fromEnvelope = Result { () throws(InvalidCallback) in try adapter.parse(signed) }
+            #expect(fromEnvelope == fromBody, "\(body)")
+        }
+        #expect(compared >= 15, "only \(compared) bodies had a readable envelope")
+    }
+
     private func receipt(_ body: String) throws -> ProviderReceipt {
         try adapter.receipt(CallbackPayload(body: body, contentType: "text/plain; charset=UTF-8"))
     }

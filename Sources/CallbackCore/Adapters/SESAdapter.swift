@@ -33,6 +33,19 @@ public struct SESAdapter: ReceiptAdapter {
         guard let envelope = SNSEnvelope.decode(payload.body, problems: &problems) else {
             throw problems.error(for: provider)
         }
+        return try parse(envelope, problems: problems)
+    }
+
+    /// Parses an SNS message whose envelope was read already (to verify its signature), without reading the
+    /// request body again: the same result as ``parse(_:)`` on the body it came from.
+    ///
+    /// - Throws: ``InvalidCallback`` listing every problem found.
+    public func parse(_ signed: SNSSignedMessage) throws(InvalidCallback) -> ProviderMessage {
+        try parse(signed.envelope, problems: ProblemList())
+    }
+
+    private func parse(_ envelope: SNSEnvelope, problems: ProblemList) throws(InvalidCallback) -> ProviderMessage {
+        var problems = problems
         let message: ProviderMessage? = switch envelope.type {
         case .notification:
             receipt(in: envelope, problems: &problems).map(ProviderMessage.receipt)

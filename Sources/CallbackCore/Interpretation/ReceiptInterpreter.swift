@@ -23,7 +23,22 @@ public struct ReceiptInterpreter: Sendable {
         guard let adapter = adapters[provider] else {
             throw InvalidCallback(provider: provider, problems: ["no adapter is configured for this provider"])
         }
-        switch try adapter.parse(payload) {
+        return try interpretation(of: adapter.parse(payload))
+    }
+
+    /// Parses and maps an SNS message on the SES route whose envelope was read already, to verify it: the same as
+    /// ``interpret(_:from:)`` on the body it came from, without reading that body again.
+    ///
+    /// - Throws: ``InvalidCallback`` listing every problem with the message.
+    public func interpret(_ signed: SNSSignedMessage) throws(InvalidCallback) -> Interpretation {
+        guard let adapter = adapters[.ses] as? SESAdapter else {
+            throw InvalidCallback(provider: .ses, problems: ["no adapter is configured for this provider"])
+        }
+        return try interpretation(of: adapter.parse(signed))
+    }
+
+    private func interpretation(of message: ProviderMessage) throws(InvalidCallback) -> Interpretation {
+        switch message {
         case .receipt(let receipt):
             try ReceiptLimits.check(receipt)
             return .receipt(MappedReceipt(receipt: receipt, mapping: mappings.map(receipt)))

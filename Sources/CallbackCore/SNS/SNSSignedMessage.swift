@@ -4,7 +4,8 @@
 /// The gateway checks these (topic, signing certificate URL, signature) before the SES adapter reads the message,
 /// so that nothing from an unverified message goes further than this.
 public struct SNSSignedMessage: Sendable, Hashable {
-    private let envelope: SNSEnvelope
+    /// The whole envelope, for the SES adapter to read the message from once it is verified.
+    let envelope: SNSEnvelope
 
     /// `Type`.
     public var type: SNSMessageType { envelope.type }

@@ -4,12 +4,12 @@ import Logging
 
 /// The SES route's SNS side: which messages get past the envelope, and what a subscription confirmation does.
 extension CallbackController {
-    /// The answer that stops an SNS message, or `nil` when it may go on to the SES adapter.
+    /// The answer that stops an SNS message, or the verified message when it may go on to the SES adapter.
     ///
     /// A body that is not an SNS envelope at all gets the 400 the adapter always gave it (nothing of it is
     /// trusted or stored either way); a message that fails verification gets 403 with a message that says
     /// nothing of why (the reason is logged), and counts `callback.ses.rejected`.
-    func screenSNS(_ payload: CallbackPayload, logger: Logger) async -> Response? {
+    func screenSNS(_ payload: CallbackPayload, logger: Logger) async -> SNSScreening {
         let message: SNSSignedMessage
         do {
             message = try SNSSignedMessage.read(payload.body)
@@ -24,13 +24,13 @@ extension CallbackController {
             }
             receiptLog.rejected(invalid, logger: logger)
             receiptMetrics.invalid(.ses)
-            return ResultEnvelope.error(.badRequest, invalid.problems)
+            return .refused(ResultEnvelope.error(.badRequest, invalid.problems))
         }
         do {
             try await sns.verifier.verify(message, typeHeader: payload.headers["x-amz-sns-message-type"])
-            return nil
+            return .verified(message)
         } catch {
-            return notAccepted(error.description, type: message.type, topicARN: message.topicARN, logger: logger)
+            return .refused(notAccepted(error.description, type: message.type, topicARN: message.topicARN, logger: logger))
         }
     }
 

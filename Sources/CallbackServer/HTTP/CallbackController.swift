@@ -51,11 +51,22 @@ struct CallbackController<Context: RequestContext> {
             contentType: contentType,
             headers: Self.relevantHeaders(of: request)
         )
-        // An SNS message is verified before the adapter reads anything more of it than its envelope.
-        if provider == .ses, let refusal = await screenSNS(payload, logger: context.logger) { return refusal }
+        // An SNS message is verified before the adapter reads anything more of it than its envelope, and then read
+        // from that envelope rather than from the body again.
+        var verified: SNSSignedMessage?
+        if provider == .ses {
+            switch await screenSNS(payload, logger: context.logger) {
+            case .refused(let response): return response
+            case .verified(let message): verified = message
+            }
+        }
         let interpretation: ReceiptInterpreter.Interpretation
         do {
-            interpretation = try interpreter.interpret(payload, from: provider)
+            if let verified {
+                interpretation = try interpreter.interpret(verified)
+            } else {
+                interpretation = try interpreter.interpret(payload, from: provider)
+            }
         } catch {
             receiptLog.rejected(error, logger: context.logger)
             receiptMetrics.invalid(provider)

@@ -1,6 +1,18 @@
 import Foundation
 import Hummingbird
 
+/// `(module, endpoint)` by route template, for ``RequestMetricsMiddleware``: a constant here, since a generic type
+/// cannot hold a stored static property and a computed one built the dictionary again for every request.
+private let routeNames: [String: (module: String, endpoint: String)] = [
+    "/notifications/sms/firetext": ("sms_callback", "process_firetext_response"),
+    "/notifications/sms/mmg": ("sms_callback", "process_mmg_response"),
+    "/notifications/email/ses": ("ses_callback", "process_ses_response"),
+    "/_status": ("status", "show_status"),
+    "/_status/ready": ("status", "show_ready"),
+    "/admin/unmapped": ("admin", "get_unmapped_statuses"),
+    "/admin/stats": ("admin", "get_receipt_stats"),
+]
+
 /// Counts and times every request as `<METHOD>.<module>.<endpoint>.<status>`, the names of the system this gateway
 /// replaces (`POST.sms_callback.process_firetext_response.200`).
 ///
@@ -8,19 +20,6 @@ import Hummingbird
 /// adds one name (`GET.unknown.unknown.404`), not one per URL. The method is sanitised for the same reason.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: GatewayMetrics
-
-    /// `(module, endpoint)` by route template.
-    static var names: [String: (module: String, endpoint: String)] {
-        [
-            "/notifications/sms/firetext": ("sms_callback", "process_firetext_response"),
-            "/notifications/sms/mmg": ("sms_callback", "process_mmg_response"),
-            "/notifications/email/ses": ("ses_callback", "process_ses_response"),
-            "/_status": ("status", "show_status"),
-            "/_status/ready": ("status", "show_ready"),
-            "/admin/unmapped": ("admin", "get_unmapped_statuses"),
-            "/admin/stats": ("admin", "get_receipt_stats"),
-        ]
-    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -39,7 +38,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ request: Request, _ context: Context, status: Int, since started: ContinuousClock.Instant) {
-        let route = context.endpointPath.flatMap { Self.names[$0] } ?? ("unknown", "unknown")
+        let route = context.endpointPath.flatMap { routeNames[$0] } ?? ("unknown", "unknown")
         let method = MetricName.sanitised(request.method.rawValue, maxLength: 16).uppercased()
         let name = "\(method).\(route.module).\(route.endpoint).\(status)"
         let elapsed = ContinuousClock.now - started

@@ -92,7 +92,7 @@ enum ReceiptStatements {
         \(earlier(by, than: "")),
         \(change(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
         \(history),
-        \(complaint(effect, guard: "AND NOT EXISTS (SELECT 1 FROM seen)"))
+        \(complaint(effect, guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
         decided AS (
             SELECT CASE WHEN EXISTS (SELECT 1 FROM seen) THEN 'duplicate' ELSE \(outcome(waiting: "'waiting'")) END AS outcome
         ),
@@ -125,7 +125,7 @@ enum ReceiptStatements {
         \(earlier(by, than: "AND w.id < $12::bigint")),
         \(change(guard: "")),
         \(history),
-        \(complaint(effect, guard: ""))
+        \(complaint(effect, guard: "")),
         decided AS (
             SELECT \(outcome(waiting: "CASE WHEN $13::boolean THEN 'orphaned' ELSE 'waiting' END")) AS outcome
         ),
@@ -242,7 +242,7 @@ enum ReceiptStatements {
     /// drops from the plan: a parameter the SQL never mentions has no type, and the statement would not prepare.
     private static func complaint(_ effect: Effect, guard extra: String) -> String {
         guard effect == .complaint else {
-            return "complained AS (SELECT $9::text, $10::text, $11::float8 WHERE false),"
+            return "complained AS (SELECT $9::text, $10::text, $11::float8 WHERE false)"
         }
         return """
         complained AS (
@@ -251,7 +251,7 @@ enum ReceiptStatements {
               FROM found f
              WHERE $3::text = 'complaint' AND f.status <> 'created' AND NOT EXISTS (SELECT 1 FROM earlier) \(extra)
             ON CONFLICT (feedback_id) DO NOTHING
-        ),
+        )
         """
     }
 

@@ -161,6 +161,36 @@ struct RetryTests {
         }
     }
 
+    @Test("two receipts of one batch fail: each is postponed, and the others are applied exactly once")
+    func twoFailuresInOneBatch() async throws {
+        try await TestDatabase.with { database in
+            let ids = [UUID(), UUID(), UUID(), UUID()]
+            for id in ids { _ = try await database.store.record(Self.receipt(id, .delivered)) }
+            for id in ids { try await database.insertNotification(id: id, status: .sending) }
+            try await database.query("""
+                CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test'; END $$
+                """)
+            try await database.query("""
+                CREATE TRIGGER refuse BEFORE UPDATE ON notifications FOR EACH ROW
+                WHEN (OLD.id IN ('\(ids[1].uuidString.lowercased())'::uuid, '\(ids[3].uuidString.lowercased())'::uuid))
+                EXECUTE FUNCTION refuse_update()
+                """)
+            try await database.makeWaitingReceiptsDue()
+            let historyBefore = try await database.count("notification_history")
+            let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
+            #expect(retried.map(\.result.outcome) == [.applied, .waiting, .applied, .waiting])
+            #expect(retried.map { $0.failure != nil } == [false, true, false, true])
+            // The first receipt ran in each round that a later failure rolled back: it must be written once.
+            #expect(try await database.count("notification_history") == historyBefore + 2)
+            #expect(try await database.notification(ids[0])?.status == .delivered)
+            #expect(try await database.notification(ids[2])?.status == .delivered)
+            let attempts = try await database.query(
+                "SELECT string_agg(attempts::text, ',' ORDER BY attempts) AS a FROM callback_receipts WHERE outcome = 'waiting'")
+            #expect(attempts.value("a") == "2,2")
+        }
+    }
+
     @Test("a receipt whose notification another transaction holds locked is postponed after a short wait; the rest apply")
     func lockedNotificationPostponed() async throws {
         try await TestDatabase.with { database in

@@ -17,6 +17,19 @@ struct RetryTests {
         return MappedReceipt(receipt: receipt, mapping: MappingResult(target: MappingTarget(rawValue: target)))
     }
 
+    /// A trigger that refuses to update these notifications, as a broken row or a constraint would.
+    static func refuseUpdates(of ids: [UUID], in database: TestDatabase) async throws {
+        try await database.query("""
+            CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'refused for the test'; END $$
+            """)
+        let listed = ids.map { "'\($0.uuidString.lowercased())'::uuid" }.joined(separator: ", ")
+        try await database.query("""
+            CREATE TRIGGER refuse BEFORE UPDATE ON notifications FOR EACH ROW
+            WHEN (OLD.id IN (\(listed))) EXECUTE FUNCTION refuse_update()
+            """)
+    }
+
     static func receipt(_ id: UUID, _ target: MappingTarget, status: String = "0") -> IncomingReceipt {
         ReceiptFactory.incoming(for: .id(id), rawStatus: status, target: target,
                                 body: "status=\(status)&target=\(target.rawValue)&reference=\(id)&n=\(UUID())")
@@ -136,15 +149,7 @@ struct RetryTests {
             let ids = [UUID(), UUID(), UUID()]
             for id in ids { _ = try await database.store.record(Self.receipt(id, .delivered)) }
             for id in ids { try await database.insertNotification(id: id, status: .sending) }
-            // A trigger that refuses to update the middle notification, as a broken row or a constraint would.
-            try await database.query("""
-                CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'refused for the test'; END $$
-                """)
-            try await database.query("""
-                CREATE TRIGGER refuse BEFORE UPDATE ON notifications FOR EACH ROW
-                WHEN (OLD.id = '\(ids[1].uuidString.lowercased())'::uuid) EXECUTE FUNCTION refuse_update()
-                """)
+            try await Self.refuseUpdates(of: [ids[1]], in: database)
             try await database.makeWaitingReceiptsDue()
             let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)
             #expect(retried.map(\.result.outcome) == [.applied, .waiting, .applied])
@@ -167,15 +172,7 @@ struct RetryTests {
             let ids = [UUID(), UUID(), UUID(), UUID()]
             for id in ids { _ = try await database.store.record(Self.receipt(id, .delivered)) }
             for id in ids { try await database.insertNotification(id: id, status: .sending) }
-            try await database.query("""
-                CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'refused for the test'; END $$
-                """)
-            try await database.query("""
-                CREATE TRIGGER refuse BEFORE UPDATE ON notifications FOR EACH ROW
-                WHEN (OLD.id IN ('\(ids[1].uuidString.lowercased())'::uuid, '\(ids[3].uuidString.lowercased())'::uuid))
-                EXECUTE FUNCTION refuse_update()
-                """)
+            try await Self.refuseUpdates(of: [ids[1], ids[3]], in: database)
             try await database.makeWaitingReceiptsDue()
             let historyBefore = try await database.count("notification_history")
             let retried = try await database.store.retryWaiting(limit: 10, schedule: .standard, interpret: Self.interpret)

@@ -31,7 +31,7 @@ public struct GatewayConfiguration: Sendable {
         port: Int = 6011,
         maxBodyBytes: Int = 64 * 1024,
         retryPollInterval: Double = 1,
-        retryBatchSize: Int = 200,
+        retryBatchSize: Int = 500,
         retrySchedule: RetrySchedule = .standard,
         adminToken: String? = nil,
         providerCredentials: [Provider: [BasicCredential]] = [:],

@@ -1,10 +1,12 @@
 import Foundation
 
-/// Stores receipts that arrive together in one transaction each time a connection is free, so that one round trip
-/// and one commit serve many of them.
+/// Stores receipts that arrive together in one transaction, so that one round trip and one commit serve many of
+/// them.
 ///
-/// There is no timer. A receipt that finds a connection free is stored at once, alone; while every connection is
-/// busy, receipts gather behind the one job waiting for the next free connection, which takes them all (up to
+/// There is no timer. At most half the pool's connections (at least one) run batches at once: the rest stay free
+/// for the retrier, set-aside receipts and jobs, and fewer, larger batches cost the database and the gateway less
+/// per receipt. A receipt that finds a batch slot and a connection free is stored at once, alone; otherwise receipts
+/// gather behind the one job waiting for the next slot, which takes them all (up to
 /// ``DatabaseConfiguration/maximumBatchSize``). Batches therefore grow with the load and stay at one when it is
 /// light, and no receipt waits for a window to close.
 ///
@@ -35,12 +37,15 @@ final class ReceiptBatcher: @unchecked Sendable {
     private let statement: @Sendable ([String?]) -> PreparedStatement
     private let maximumBatchSize: Int
     private let capacity: Int
+    private let maximumBatchesInFlight: Int
     private let observer: (@Sendable (Int) -> Void)?
     // Guarded by `lock`.
     private let lock = NSLock()
     private var pending: [Pending] = []
     private var arrivals = 0
     private var drainQueued = false
+    /// Batch jobs queued or running; at most ``maximumBatchesInFlight``.
+    private var batchesInFlight = 0
 
     /// - Parameter observer: told the size of every batch run, for metrics and tests.
     /// - Parameter statement: the statement that stores a receipt with the given parameters.
@@ -49,6 +54,7 @@ final class ReceiptBatcher: @unchecked Sendable {
         self.statement = statement
         self.maximumBatchSize = max(workers.configuration.maximumBatchSize, 1)
         self.capacity = max(workers.configuration.maximumQueuedJobs, 1)
+        self.maximumBatchesInFlight = max(workers.configuration.poolSize / 2, 1)
         self.observer = observer
     }
 
@@ -61,8 +67,7 @@ final class ReceiptBatcher: @unchecked Sendable {
                 guard pending.count < capacity else { return (false, false) }
                 arrivals += 1
                 pending.append(Pending(parameters: parameters, arrival: arrivals, continuation: continuation))
-                defer { drainQueued = true }
-                return (true, !drainQueued)
+                return (true, claimDrainSlot())
             }
             guard accepted else {
                 continuation.resume(returning: .failure(.unavailable("\(capacity) receipts are already waiting for the database")))
@@ -76,10 +81,20 @@ final class ReceiptBatcher: @unchecked Sendable {
     /// Receipts waiting for a connection, not yet in a batch.
     var waitingCount: Int { lock.withLock { pending.count } }
 
+    /// Whether a new batch job may be queued for the waiting receipts: none is queued yet and a slot is free. If so,
+    /// takes the slot; the caller must then call ``queueDrain()``. Call with `lock` held.
+    private func claimDrainSlot() -> Bool {
+        guard !pending.isEmpty, !drainQueued, batchesInFlight < maximumBatchesInFlight else { return false }
+        drainQueued = true
+        batchesInFlight += 1
+        return true
+    }
+
     private func queueDrain() {
         guard let refusal = workers.submit({ [self] connection in drain(connection) }) else { return }
         let refused = lock.withLock { () -> [Pending] in
             drainQueued = false
+            batchesInFlight -= 1
             defer { pending = [] }
             return pending
         }
@@ -90,10 +105,14 @@ final class ReceiptBatcher: @unchecked Sendable {
         let (batch, more) = lock.withLock { () -> ([Pending], Bool) in
             let batch = Array(pending.prefix(maximumBatchSize))
             pending.removeFirst(batch.count)
-            drainQueued = !pending.isEmpty
-            return (batch, drainQueued)
+            drainQueued = false
+            return (batch, claimDrainSlot())
         }
         if more { queueDrain() }
+        defer {
+            // This batch's slot is free again: receipts that gathered meanwhile get the next.
+            if lock.withLock({ batchesInFlight -= 1; return claimDrainSlot() }) { queueDrain() }
+        }
         guard !batch.isEmpty else { return }
         observer?(batch.count)
         switch connection {

@@ -223,6 +223,39 @@ struct BatchingTests {
         }
     }
 
+    @Test("at most half the pool stores incoming receipts at once; the other half stays free for other work")
+    func halfThePoolForBatches() async throws {
+        try await TestDatabase.with(poolSize: 4) { database in
+            let locked = try await (0..<2).asyncMap { _ in try await database.insertNotification(status: .sending) }
+            let free = try await database.insertNotification(status: .sending)
+            let lock = try await RowLock.take(locked, in: database)
+            let sizes = Mutex<[Int]>([])
+            let store = PostgresReceiptStore(workers: database.workers, batchObserver: { size in sizes.withLock { $0.append(size) } })
+            let deadline = ContinuousClock.now + OneBatch.patience
+            // One receipt for each locked notification, each in a batch of its own that waits for the lock.
+            var blockedReceipts: [Task<RecordedReceipt, any Error>] = []
+            for id in locked {
+                blockedReceipts.append(Task { try await store.record(ReceiptFactory.incoming(for: .id(id), rawStatus: "0", target: .delivered)) })
+                while try await lock.blockedCount(in: database) < blockedReceipts.count && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            #expect(try await lock.blockedCount(in: database) == 2, "two batches wait for the lock")
+            // Two connections are still free, but both batch slots are taken: this receipt waits for one.
+            let waiting = Task { try await store.record(ReceiptFactory.incoming(for: .id(free), rawStatus: "0", target: .delivered)) }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(sizes.withLock { $0 } == [1, 1], "no third batch ran")
+            #expect(try await database.notification(free)?.status == .sending)
+            let other = try await database.workers.run { connection throws(DatabaseError) in try connection.execute("SELECT 1 AS one").value("one") }
+            #expect(other == "1", "other work still gets a connection at once")
+            try await lock.release()
+            #expect(try await waiting.value.outcome == .applied)
+            for receipt in blockedReceipts { #expect(try await receipt.value.outcome == .applied) }
+            #expect(try await database.notification(free)?.status == .delivered)
+            #expect(sizes.withLock { $0 } == [1, 1, 1])
+        }
+    }
+
     @Test("hundreds of receipts at once for the same and different notifications: batches form, the rules hold")
     func concurrentBurst() async throws {
         try await TestDatabase.with(poolSize: 4) { database in

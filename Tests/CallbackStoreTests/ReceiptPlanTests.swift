@@ -36,10 +36,29 @@ struct ReceiptPlanTests {
         }
     }
 
-    @Test("every table read of a receipt statement has an index condition, on empty tables and on full ones", arguments: [false, true])
-    func indexConditions(populated: Bool) async throws {
+    /// The statistics a plan may be made from.
+    enum TableState: String, CaseIterable, CustomTestStringConvertible {
+        /// A new database: no table analysed yet.
+        case new
+        /// Every table emptied and vacuumed, as a vacuum after a purge leaves them: PostgreSQL then knows they hold
+        /// no rows, and a whole-index read costs what one lookup does. A plan made from this once read the whole
+        /// index of receipt keys for every receipt (seen in the benchmark, after autovacuum met the emptied table).
+        case vacuumedEmpty
+        /// Receipts and notifications in the tables, analysed.
+        case populated
+
+        var testDescription: String { rawValue }
+    }
+
+    @Test("every table read of a receipt statement has an index condition, whatever the statistics", arguments: TableState.allCases)
+    func indexConditions(state: TableState) async throws {
         try await TestDatabase.with(poolSize: 1) { database in
-            if populated {
+            switch state {
+            case .new:
+                break
+            case .vacuumedEmpty:
+                try await database.query("VACUUM ANALYZE")
+            case .populated:
                 for _ in 0..<50 {
                     let id = try await database.insertNotification(status: .sending)
                     _ = try await database.store.record(ReceiptFactory.incoming(for: .id(id), rawStatus: "0", target: .delivered))

@@ -86,7 +86,7 @@ enum ReceiptStatements {
             SELECT sha256(convert_to($12::text || E'\\n' || $13::text, 'UTF8')) AS dedupe_key
         ),
         seen AS (
-            SELECT 1 FROM callback_receipts r, key WHERE r.dedupe_key = key.dedupe_key
+            SELECT 1 FROM callback_receipts r WHERE r.dedupe_key = (SELECT dedupe_key FROM key)
         ),
         \(lookup(by)),
         \(earlier(by, than: "")),
@@ -206,6 +206,10 @@ enum ReceiptStatements {
     /// re-checks the condition against the committed row. The condition is one `CASE`, not `status = 'sending' OR
     /// …`, because the planner reads a condition on the status as leave to scan the partial index of open
     /// notifications whole, which it does while the table is small and keeps doing once it is not.
+    ///
+    /// The row is named by a value (`= (SELECT id FROM found)`), not joined to `found`, and `seen` likewise: with a
+    /// join, a plan made while the table was known to be empty (vacuumed after a purge) reads the whole index and
+    /// filters, since on an empty table that costs the same as one lookup, and keeps doing it once the table fills.
     private static func change(guard extra: String) -> String {
         """
         changed AS (
@@ -215,8 +219,7 @@ enum ReceiptStatements {
                    updated_by = $6::text,
                    sent_by = COALESCE(n.sent_by, $7::text),
                    version = n.version + 1
-              FROM found f
-             WHERE n.id = f.id \(extra)
+             WHERE n.id = (SELECT id FROM found) \(extra)
                AND NOT EXISTS (SELECT 1 FROM earlier)
                AND CASE n.status WHEN 'sending' THEN $4::text WHEN 'pending' THEN $5::text END IS NOT NULL
             RETURNING n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,

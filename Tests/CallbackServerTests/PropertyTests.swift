@@ -34,7 +34,8 @@ struct PropertyTests {
             // Seeded notifications, so that mutants which still name one take the applied/duplicate paths too.
             try await FixtureSeeder(workers: database.workers).seed(notifications, receipts: items.map(\.fixture))
             let exchanges = try await Self.post(mutantsOf: items, to: database)
-            return (exchanges, try await database.count("callback_receipts"))
+            let storedRows = try await database.count("callback_receipts")
+            return (exchanges, storedRows)
         }
         #expect(exchanges.count == items.count * Self.mutationsPerFixture)
 

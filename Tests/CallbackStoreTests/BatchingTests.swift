@@ -324,7 +324,10 @@ private struct OneBatch {
         let results = try await withThrowingTaskGroup(of: (Int, Result<RecordedReceipt, DatabaseError>).self) { group in
             for (index, receipt) in receipts.enumerated() {
                 group.addTask {
-                    do throws(DatabaseError) { return (index, .success(try await store.record(receipt))) } catch { return (index, .failure(error)) }
+                    // The answer first, then the tuple around it (see ConcurrentWork: Swift 6.3.1 and tuples across an await).
+                    let result: Result<RecordedReceipt, DatabaseError>
+                    do throws(DatabaseError) { result = .success(try await store.record(receipt)) } catch { result = .failure(error) }
+                    return (index, result)
                 }
                 // One at a time, so that the batch keeps their order of arrival.
                 while store.receiptsWaitingForBatch < index + 1 { try await Task.sleep(for: .milliseconds(2)) }

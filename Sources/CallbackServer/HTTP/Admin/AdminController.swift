@@ -27,7 +27,8 @@ struct AdminController<Context: RequestContext> {
             } catch {
                 return ResultEnvelope.error(.badRequest, [error.description])
             }
-            let stats = ReceiptStats(window: window, counts: try await store.receiptCounts(in: window))
+            let counts = try await store.receiptCounts(in: window)
+            let stats = ReceiptStats(window: window, counts: counts)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],

@@ -2,9 +2,17 @@ import Foundation
 
 /// The built `callback-gateway` executable, run as an operator would run it.
 public enum Gateway {
-    /// The executable beside the test bundle (SwiftPM builds both into the same folder).
+    /// `CALLBACK_GATEWAY_EXECUTABLE` when set (`scripts/test`'s release pass points it at the plain release build,
+    /// the binary people run), otherwise the executable beside the test bundle (SwiftPM builds both into the same
+    /// folder).
     public static var executable: String {
         get throws {
+            if let path = ProcessInfo.processInfo.environment["CALLBACK_GATEWAY_EXECUTABLE"], !path.isEmpty {
+                guard FileManager.default.isExecutableFile(atPath: path) else {
+                    throw TestSetupError("CALLBACK_GATEWAY_EXECUTABLE is \(path), which is not an executable file: build it with swift build -c release, or unset it")
+                }
+                return path
+            }
             let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             for candidate in [folder, folder.deletingLastPathComponent()] {
                 let path = candidate.appendingPathComponent("callback-gateway").path

@@ -136,7 +136,7 @@ struct ServeCommand: AsyncParsableCommand {
         let alerter = settings.alerts.map { UnmappedAlerter(configuration: $0, logger: logger, metrics: metrics) }
         if let alerts = settings.alerts {
             logger.info("alerts on unknown statuses go to a webhook", metadata: [
-                "webhook": .string(AlertWebhookURL.redacted(alerts.webhookURL)), "cooldown": "\(alerts.cooldown)",
+                "webhook": .string(AlertWebhookURL.redacted(alerts.webhookURL)), "cooldown": .string(settings.alertCooldownText),
             ])
         } else {
             logger.notice("alerts on unknown statuses are off: ALERT_WEBHOOK_URL is not set; they are still logged at error level")
@@ -159,7 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
             ))
             logger.info("housekeeping jobs are on", metadata: [
                 "replica": .string(settings.jobs.replicaName),
-                "timeout_period": "\(settings.jobs.timeoutPeriod)", "retention_days": .stringConvertible(settings.jobs.retentionDays),
+                "timeout_period": .string(settings.timeoutPeriodText), "retention_days": .stringConvertible(settings.jobs.retentionDays),
             ])
         } else {
             logger.notice("housekeeping jobs are off on this replica (JOBS=off); another replica must run them")

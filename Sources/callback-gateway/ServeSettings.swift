@@ -20,6 +20,10 @@ struct ServeSettings {
     let jobs: JobsConfiguration
     /// The database settings of the jobs' own connection.
     let jobDatabase: DatabaseConfiguration
+    /// `TIMEOUT_PERIOD` as the operator wrote it (`72h`, `3d`), for the start-up log.
+    let timeoutPeriodText: String
+    /// `ALERT_COOLDOWN` as the operator wrote it (`15m`), for the start-up log.
+    let alertCooldownText: String
 
     init(command: ServeCommand, environment: [String: String]) throws {
         func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
@@ -75,6 +79,8 @@ struct ServeSettings {
             default: true, ["on": true, "1": true, "yes": true, "true": true, "off": false, "0": false, "no": false, "false": false]
         )
         jobs = try command.housekeeping.resolve(environment, enabled: jobsEnabled)
+        timeoutPeriodText = Self.asGiven(setting("--timeout-period", "TIMEOUT_PERIOD", command.housekeeping.timeoutPeriod), default: "72h")
+        alertCooldownText = Self.asGiven(setting("--alert-cooldown", "ALERT_COOLDOWN", command.alertCooldown), default: "15m")
         var jobDatabase = database
         jobDatabase.poolSize = 1
         jobDatabase.applicationName = "callback-gateway jobs"
@@ -83,6 +89,12 @@ struct ServeSettings {
             url: setting("--alert-webhook-url", "ALERT_WEBHOOK_URL", command.alertWebhookURL),
             cooldown: setting("--alert-cooldown", "ALERT_COOLDOWN", command.alertCooldown)
         )
+    }
+
+    /// A setting's text as given (already validated), or its default as the docs write it: logged as an operator
+    /// wrote it rather than as `259200.0 seconds`.
+    private static func asGiven(_ setting: Setting, default fallback: String) -> String {
+        setting.text(default: fallback)?.trimmingCharacters(in: .whitespaces) ?? fallback
     }
 
     /// Alert settings, or `nil` (webhook alerts off) when no URL is given.

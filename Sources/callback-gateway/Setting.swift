@@ -39,18 +39,10 @@ struct Setting {
         guard let (value, source) = given else { return fallback }
         guard let seconds = DurationText.seconds(value, units: DurationText.daysHoursMinutesSeconds, in: range) else {
             throw ConfigurationError(
-                "\(source) is \"\(value)\", which is not a duration from \(Self.spoken(range.lowerBound)) to \(Self.spoken(range.upperBound)); give seconds or a duration such as \(examples) (d, h, m and s, largest first) (set with \(flag) or \(variable))"
+                "\(source) is \"\(value)\", which is not a duration from \(DurationText.spoken(seconds: range.lowerBound)) to \(DurationText.spoken(seconds: range.upperBound)); give seconds or a duration such as \(examples) (d, h, m and s, largest first) (set with \(flag) or \(variable))"
             )
         }
         return .seconds(seconds)
-    }
-
-    /// `3600` as `1h`, `90` as `90s`: the largest unit that divides it.
-    private static func spoken(_ seconds: Int64) -> String {
-        for (letter, size) in DurationText.daysHoursMinutesSeconds where seconds % size == 0 {
-            return "\(seconds / size)\(letter)"
-        }
-        return "\(seconds)s"
     }
 
     /// The value as one of a fixed set of words, or the default.

@@ -41,6 +41,7 @@ struct AlertWiringTests {
                     alerts += 1
                 }
                 #expect(reported == 10, "every occurrence is reported once")
+                #expect(server.process.standardError.contains("cooldown=6s"), "settings are logged as given")
                 let arrivals = receiver.requests.map(\.receivedAt)
                 for (earlier, later) in zip(arrivals, arrivals.dropFirst()) {
                     #expect(later - earlier >= .seconds(5), "alerts for one status are a cooldown (6 s) apart")

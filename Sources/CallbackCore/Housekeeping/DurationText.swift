@@ -35,6 +35,20 @@ public enum DurationText {
         return bounded(total, range)
     }
 
+    /// A whole number of seconds in the notation operators write: the largest unit that divides it (`3600` is
+    /// `1h`, `90` is `90s`, `259200` is `3d`).
+    public static func spoken(seconds: Int64) -> String {
+        for (letter, size) in daysHoursMinutesSeconds where seconds % size == 0 {
+            return "\(seconds / size)\(letter)"
+        }
+        return "\(seconds)s"
+    }
+
+    /// A duration in the same notation, to the whole second.
+    public static func spoken(_ duration: Duration) -> String {
+        spoken(seconds: duration.components.seconds)
+    }
+
     private static func bounded(_ seconds: Int64, _ range: ClosedRange<Int64>) -> Int64? {
         seconds > 0 && range.contains(seconds) ? seconds : nil
     }

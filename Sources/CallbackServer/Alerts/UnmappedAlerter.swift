@@ -121,7 +121,7 @@ public final class UnmappedAlerter: Service, Sendable {
                 }
                 var fields = metadata(of: alert)
                 fields["error"] = "\(error)"
-                fields["retry_in"] = "\(cooldown)"
+                fields["retry_in"] = .string(DurationText.spoken(cooldown))
                 logger.warning("could not send an alert; its occurrences are kept and sent after the cooldown", metadata: fields)
             }
         }

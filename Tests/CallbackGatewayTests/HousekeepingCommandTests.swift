@@ -24,8 +24,33 @@ struct HousekeepingCommandTests {
             let second = try await Gateway.run(["jobs", "run", "timeout"], environment: environment)
             #expect(second.status == 0)
             #expect(second.standardOutput.contains("has already run for the period"))
+            #expect(second.standardOutput.contains("add --force"))
             let runs = try await database.query("SELECT replica FROM job_runs WHERE finished_at IS NOT NULL")
             #expect(runs.rows == [["operator"]])
+        }
+    }
+
+    @Test("jobs run --force runs now although the period's run is done, records a forced run, and leaves the period to the scheduler")
+    func forcedRun() async throws {
+        try await TestDatabase.with { database in
+            let environment = ["DATABASE_URL": database.url, "REPLICA_NAME": "operator"]
+            let first = try await Gateway.run(["jobs", "run", "timeout"], environment: environment)
+            #expect(first.status == 0, "\(first.standardError)")
+
+            // Due only after the period's run: without --force it would wait for the next period.
+            let old = Date().addingTimeInterval(-100 * 3600)
+            let id = try await database.insertNotification(status: .sending, createdAt: old, sentAt: old)
+            let forced = try await Gateway.run(["jobs", "run", "timeout", "--force"], environment: environment)
+            #expect(forced.status == 0, "\(forced.standardError)")
+            #expect(forced.standardOutput.contains("timeout ran for the period starting"))
+            #expect(forced.standardOutput.contains(": 1 rows"))
+            #expect(try await database.notification(id)?.status == .temporaryFailure)
+            #expect(try await database.query("SELECT count(*) AS n FROM notification_history WHERE id = $1::uuid", [id.uuidString]).value("n") == "2")
+
+            let runs = try await database.query("SELECT forced, rows_affected FROM job_runs WHERE finished_at IS NOT NULL ORDER BY id")
+            #expect(runs.rows == [["f", "0"], ["t", "1"]])
+            let again = try await Gateway.run(["jobs", "run", "timeout"], environment: environment)
+            #expect(again.standardOutput.contains("has already run for the period"), "a forced run does not undo the period's own")
         }
     }
 
@@ -45,6 +70,7 @@ struct HousekeepingCommandTests {
             }
             #expect(runs == [["retention", "serve-test"], ["timeout", "serve-test"]])
             #expect(try await database.notification(id)?.status == .temporaryFailure)
+            #expect(server.process.standardError.contains("timeout_period=1h"), "settings are logged as given")
         }
     }
 

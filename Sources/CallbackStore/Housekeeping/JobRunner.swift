@@ -9,19 +9,27 @@ import Foundation
 /// finished run of the period, does the work, records the run, and releases the lock in every path. If the
 /// connection is lost, the server releases the lock with the session.
 ///
+/// A forcing runner (an operator's `jobs run --force`: someone who runs a job by hand means now) takes the same lock
+/// but runs whether or not the period's run has finished, and records its run as `forced`: a forced run does not
+/// settle the period, so the scheduler's own run still happens once in it.
+///
 /// Give the runner workers of its own: a run holds its connection for as long as the work takes.
 public struct JobRunner: Sendable {
     private let workers: DatabaseWorkers
     /// The name this replica records its runs under.
     public let replica: String
+    /// Whether runs ignore a finished run of the period (and are recorded as forced).
+    public let forcing: Bool
 
-    /// Creates a runner on `workers`, recording runs as `replica`.
-    public init(workers: DatabaseWorkers, replica: String) {
+    /// Creates a runner on `workers`, recording runs as `replica`; `forcing` runs even when the period is done.
+    public init(workers: DatabaseWorkers, replica: String, forcing: Bool = false) {
         self.workers = workers
         self.replica = replica
+        self.forcing = forcing
     }
 
-    /// Runs `job` for `period` unless another replica is running it or a run for the period has finished.
+    /// Runs `job` for `period` unless another replica is running it or (unless forcing) a run for the period has
+    /// finished.
     ///
     /// - Parameter work: the job itself, on the run's connection. Each of its statements commits on its own, so
     ///   that a large backlog never becomes one huge transaction.
@@ -32,17 +40,17 @@ public struct JobRunner: Sendable {
         period: JobPeriod,
         _ work: @escaping @Sendable (PostgresConnection) throws(DatabaseError) -> Result
     ) async throws(DatabaseError) -> JobOutcome<Result> {
-        try await workers.run { [replica] connection throws(DatabaseError) -> JobOutcome<Result> in
+        try await workers.run { [replica, forcing] connection throws(DatabaseError) -> JobOutcome<Result> in
             let key = String(job.lockKey)
             guard try connection.query(Statements.tryLock, [key]).value("locked") == "t" else { return .busy(period: period) }
             // A lost connection has released the lock already, and a broken handle cannot be used.
             defer { if !connection.isBroken { _ = try? connection.query(Statements.unlock, [key]) } }
 
             let periodStart = String(period.startSeconds)
-            if !(try connection.query(Statements.finishedRun, [job.rawValue, periodStart]).rows.isEmpty) {
+            if !forcing, !(try connection.query(Statements.finishedRun, [job.rawValue, periodStart]).rows.isEmpty) {
                 return .alreadyDone(period: period)
             }
-            let runID = try connection.query(Statements.start, [job.rawValue, periodStart, replica]).value("id")
+            let runID = try connection.query(Statements.start, [job.rawValue, periodStart, replica, forcing ? "true" : "false"]).value("id")
             let started = ContinuousClock.now
             do throws(DatabaseError) {
                 let result = try work(connection)
@@ -60,10 +68,11 @@ public struct JobRunner: Sendable {
         static let unlock = PreparedStatement(name: "job_unlock", sql: "SELECT pg_advisory_unlock($1::bigint)")
         static let finishedRun = PreparedStatement(name: "job_finished_run", sql: """
             SELECT 1 FROM job_runs
-             WHERE job = $1::text AND period_start = to_timestamp($2::float8) AND finished_at IS NOT NULL
+             WHERE job = $1::text AND period_start = to_timestamp($2::float8) AND finished_at IS NOT NULL AND NOT forced
             """)
         static let start = PreparedStatement(name: "job_start", sql: """
-            INSERT INTO job_runs (job, period_start, replica) VALUES ($1::text, to_timestamp($2::float8), $3::text)
+            INSERT INTO job_runs (job, period_start, replica, forced)
+            VALUES ($1::text, to_timestamp($2::float8), $3::text, $4::boolean)
             RETURNING id
             """)
         static let finish = PreparedStatement(name: "job_finish", sql: """

@@ -183,5 +183,16 @@ public enum Schema {
                     CHECK (outcome = ANY ('{applied,duplicate,waiting,orphaned,unmapped,complaint}'::text[])) NOT VALID
             """,
         ]),
+        Migration(version: 8, name: "job runs forced by an operator", statements: [
+            // `jobs run --force` runs a job whose period is done; its run is recorded apart, so it neither breaks the
+            // one-finished-run-per-period rule nor settles a period the scheduler has still to run. job_runs holds a
+            // few rows a day: the index is rebuilt in a moment.
+            "ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS forced boolean NOT NULL DEFAULT false",
+            "DROP INDEX IF EXISTS job_runs_done_idx",
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS job_runs_done_idx
+                ON job_runs (job, period_start) WHERE finished_at IS NOT NULL AND NOT forced
+            """,
+        ]),
     ]
 }

@@ -169,4 +169,31 @@ struct SlowClientTests {
             #expect(try await database.count("callback_receipts") == 0)
         }
     }
+
+    @Test("a request abandoned half-way or malformed is the client's problem: 400, nothing stored, nothing logged as an error")
+    func abandonedAndMalformed() async throws {
+        try await TestDatabase.with { database in
+            let server = try await RunningGateway.start(database: database, environment: ["LOG_LEVEL": "debug"])
+            defer { server.stop() }
+            let abandoned = try RawTCPClient(port: server.port)
+            abandoned.send("POST /notifications/sms/firetext HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nsta")
+            abandoned.finishSending()
+            let abandonedAnswer = await abandoned.waitForClose(upTo: .seconds(10))
+            #expect(abandonedAnswer.received.hasPrefix("HTTP/1.1 400"), "\(abandonedAnswer.received)")
+
+            let malformed = try RawTCPClient(port: server.port)
+            malformed.send("POST /notifications/sms/firetext HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nsta\r\nZZ\r\n")
+            let malformedAnswer = await malformed.waitForClose(upTo: .seconds(10))
+            #expect(malformedAnswer.received.hasPrefix("HTTP/1.1 400"), "\(malformedAnswer.received)")
+            #expect(malformedAnswer.received.contains("the request could not be read"))
+
+            #expect(try await server.get("/_status").0 == 200)
+            #expect(try await database.count("callback_receipts") == 0)
+            let log = server.process.standardError
+            #expect(log.contains("the client closed the connection before the whole request arrived"))
+            #expect(log.contains("a malformed request was refused with 400"))
+            #expect(!log.contains("Z error "), "no line at error level: \(log)")
+            #expect(!log.contains("answered 503"))
+        }
+    }
 }

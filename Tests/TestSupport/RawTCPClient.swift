@@ -35,6 +35,11 @@ public final class RawTCPClient: @unchecked Sendable {
         return bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
+    /// Closes the sending side, as a client that gives up on its request does; answers can still be read.
+    public func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// Waits until the peer closes the connection, at most `limit`; returns what it sent and whether it closed.
     public func waitForClose(upTo limit: Duration) async -> (received: String, closed: Bool) {
         await withCheckedContinuation { continuation in

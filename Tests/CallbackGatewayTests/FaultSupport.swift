@@ -210,7 +210,7 @@ struct StoredState {
     }
 }
 
-/// The figures of one scenario, for the README's "Security and reliability" section.
+/// The figures of one scenario, for docs/reliability.md ("Nothing lost").
 struct FaultFigures: CustomStringConvertible {
     var scenario: String
     var report: LoadReport

@@ -25,20 +25,30 @@ public func buildApplication(
     services: [any Service] = []
 ) -> some ApplicationProtocol {
     let measuredStore = MeasuredReceiptStore(store, metrics: metrics)
+    let budget = BodyBudget(limit: configuration.maxBufferedBodyBytes)
     let router = buildRouter(
-        configuration: configuration, store: measuredStore, interpreter: interpreter, metrics: metrics, alerter: alerter
+        configuration: configuration, store: measuredStore, interpreter: interpreter, metrics: metrics, alerter: alerter,
+        bodyBudget: budget
     )
     let retrier = WaitingReceiptRetrier(
         store: measuredStore, interpreter: interpreter, configuration: configuration, logger: logger, metrics: metrics
     )
     let readTimeout = TimeAmount.milliseconds(Int64(configuration.requestReadTimeout * 1000))
+    let connections = ConnectionTable(limit: configuration.maxConnections, metrics: metrics)
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [RequestReadDeadlineHandler(timeout: readTimeout)])),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "callback-gateway"),
+        server: .http1(configuration: .init(additionalChannelHandlers: [
+            ClientConnectionHandler(timeout: readTimeout, table: connections, budget: budget, maxBodyBytes: configuration.maxBodyBytes),
+        ])),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "callback-gateway",
+            // Room for a burst of connections between two accepts; the kernel caps it at net.core.somaxconn.
+            backlog: 1024
+        ),
         logger: logger
     )
-    app.addServices(retrier)
+    app.addServices(retrier, MemoryTrimmer(table: connections, logger: logger))
     if let alerter { app.addServices(alerter) }
     for service in services { app.addServices(service) }
     return app
@@ -48,7 +58,8 @@ public func buildApplication(
 /// ``buildApplication(configuration:store:interpreter:logger:metrics:alerter:services:)`` and for tests that exercise
 /// routes without a socket. `store` is used as given: wrap it in ``MeasuredReceiptStore`` for `dao.` metrics.
 /// `sns` replaces the SNS gate built from `configuration.sns` (tests give one with a local certificate fetcher or
-/// confirmation opener). `clock` tells the statistics which day is today.
+/// confirmation opener). `clock` tells the statistics which day is today. `bodyBudget` is shared with the
+/// connections' handlers when there are any; without one, the router has a budget of its own.
 public func buildRouter(
     configuration: GatewayConfiguration,
     store: any ReceiptStore,
@@ -56,13 +67,19 @@ public func buildRouter(
     metrics: GatewayMetrics = .disabled,
     alerter: UnmappedAlerter? = nil,
     sns: SNSMessageGate? = nil,
-    clock: any WallClock = SystemClock()
+    clock: any WallClock = SystemClock(),
+    bodyBudget: BodyBudget? = nil
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     // Outermost, so it sees the status the client gets, after errors became answers.
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-    router.add(middleware: ConcurrencyLimitMiddleware(limit: configuration.maxConcurrentRequests))
+    // Around the limit, so that a body over MAX_BODY_BYTES, found while the limit reads it, is a 413 of the contract.
     router.add(middleware: ErrorEnvelopeMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: ConcurrencyLimitMiddleware(
+        limit: configuration.maxConcurrentRequests,
+        maxBodyBytes: configuration.maxBodyBytes,
+        budget: bodyBudget ?? BodyBudget(limit: configuration.maxBufferedBodyBytes)
+    ))
     StatusController(store: store).addRoutes(to: router)
     if let token = configuration.adminToken {
         AdminController(store: store, token: token, clock: clock).addRoutes(to: router)

@@ -22,6 +22,10 @@ public struct GatewayConfiguration: Sendable {
     public var maxConcurrentRequests: Int
     /// Seconds a client has to send a whole request (head and body) before its connection is closed.
     public var requestReadTimeout: Double
+    /// Client connections open at once; beyond it the one that has waited longest for its request is closed.
+    public var maxConnections: Int
+    /// Request-body bytes held at once across all connections while bodies arrive; beyond it the answer is 503.
+    public var maxBufferedBodyBytes: Int
     /// Which SNS messages the SES route believes: topics, signature verification, certificates, confirmation.
     public var sns: SNSConfiguration
 
@@ -36,7 +40,9 @@ public struct GatewayConfiguration: Sendable {
         adminToken: String? = nil,
         providerCredentials: [Provider: [BasicCredential]] = [:],
         maxConcurrentRequests: Int = 256,
-        requestReadTimeout: Double = 30,
+        requestReadTimeout: Double = 10,
+        maxConnections: Int = 10_000,
+        maxBufferedBodyBytes: Int = 32 * 1024 * 1024,
         sns: SNSConfiguration = SNSConfiguration()
     ) {
         self.host = host
@@ -49,6 +55,8 @@ public struct GatewayConfiguration: Sendable {
         self.providerCredentials = providerCredentials
         self.maxConcurrentRequests = maxConcurrentRequests
         self.requestReadTimeout = requestReadTimeout
+        self.maxConnections = maxConnections
+        self.maxBufferedBodyBytes = maxBufferedBodyBytes
         self.sns = sns
     }
 }

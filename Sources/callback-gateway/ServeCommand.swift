@@ -79,9 +79,19 @@ struct ServeCommand: AsyncParsableCommand {
     var maxConcurrentRequests: String?
 
     @Option(name: .customLong("request-read-timeout"), help: ArgumentHelp(
-        "Seconds a client has to send a whole request before it is disconnected. Env: REQUEST_READ_TIMEOUT. Default 30.",
+        "Seconds a client has to send a whole request before it is disconnected. Env: REQUEST_READ_TIMEOUT. Default 10.",
         valueName: "seconds"))
     var requestReadTimeout: String?
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp(
+        "Client connections open at once; beyond it the one waiting longest for its request is closed. Env: MAX_CONNECTIONS. Default 10000.",
+        valueName: "n"))
+    var maxConnections: String?
+
+    @Option(name: .customLong("max-buffered-body-bytes"), help: ArgumentHelp(
+        "Request-body bytes held at once while bodies arrive; beyond it the answer is 503. Env: MAX_BUFFERED_BODY_BYTES. Default 33554432 (32 MiB).",
+        valueName: "bytes"))
+    var maxBufferedBodyBytes: String?
 
     @Flag(name: .customLong("no-migrate"), help: "Do not migrate the schema on start. Env: SKIP_MIGRATIONS=1.")
     var noMigrate = false
@@ -119,6 +129,9 @@ struct ServeCommand: AsyncParsableCommand {
             "port": .stringConvertible(settings.gateway.port),
             "mappings": .string(settings.mappingsSource),
             "pool_size": .stringConvertible(settings.database.poolSize),
+            "max_connections": .stringConvertible(settings.gateway.maxConnections),
+            "max_concurrent_requests": .stringConvertible(settings.gateway.maxConcurrentRequests),
+            "request_read_timeout": .string("\(Int(settings.gateway.requestReadTimeout))s"),
         ])
         let store = PostgresReceiptStore(workers: workers, schedule: settings.gateway.retrySchedule)
         var services: [any Service] = []

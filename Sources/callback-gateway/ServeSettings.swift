@@ -51,7 +51,10 @@ struct ServeSettings {
             maxConcurrentRequests: try setting("--max-concurrent-requests", "MAX_CONCURRENT_REQUESTS", command.maxConcurrentRequests)
                 .integer(default: 256, in: 1...100_000, meaning: "a number of requests"),
             requestReadTimeout: Double(try setting("--request-read-timeout", "REQUEST_READ_TIMEOUT", command.requestReadTimeout)
-                .integer(default: 30, in: 1...600, meaning: "a number of seconds")),
+                .integer(default: 10, in: 1...600, meaning: "a number of seconds")),
+            maxConnections: try Self.maxConnections(setting("--max-connections", "MAX_CONNECTIONS", command.maxConnections)),
+            maxBufferedBodyBytes: try setting("--max-buffered-body-bytes", "MAX_BUFFERED_BODY_BYTES", command.maxBufferedBodyBytes)
+                .integer(default: 32 * 1024 * 1024, in: (64 * 1024)...(4 * 1024 * 1024 * 1024), meaning: "a size in bytes"),
             sns: try command.sns.resolve(environment)
         )
         let mappingsPath = setting("--mappings", "CALLBACK_MAPPINGS", command.mappings).text(default: nil)
@@ -95,6 +98,21 @@ struct ServeSettings {
     /// wrote it rather than as `259200.0 seconds`.
     private static func asGiven(_ setting: Setting, default fallback: String) -> String {
         setting.text(default: fallback)?.trimmingCharacters(in: .whitespaces) ?? fallback
+    }
+
+    /// `MAX_CONNECTIONS`, within what the process may open: each connection is a file descriptor, and the gateway
+    /// keeps some for its database connections, logs and StatsD. The soft open-file limit is raised to the hard one
+    /// first; a default that does not fit is lowered to what does, a value given that does not fit is refused.
+    private static func maxConnections(_ setting: Setting) throws -> Int {
+        let fit = max(OpenFileLimit.raiseToHardLimit() - OpenFileLimit.reserved, 1)
+        guard setting.given != nil else { return min(10_000, fit) }
+        let value = try setting.integer(default: 10_000, in: 1...1_000_000, meaning: "a number of connections")
+        guard value <= fit else {
+            throw ConfigurationError(
+                "MAX_CONNECTIONS is \(value), but this process may open only \(fit + OpenFileLimit.reserved) files (ulimit -n) and keeps \(OpenFileLimit.reserved) for itself; give at most \(fit), or raise the limit (LimitNOFILE in systemd, ulimit -Hn) (set with --max-connections or MAX_CONNECTIONS)"
+            )
+        }
+        return value
     }
 
     /// Alert settings, or `nil` (webhook alerts off) when no URL is given.

@@ -16,6 +16,12 @@ struct ConfigurationTests {
         (["HOST": " "], "HOST is empty"),
         (["STATSD_HOST": "localhost", "STATSD_PORT": "udp"], "STATSD_PORT is \"udp\", which is not a port"),
         (["STATSD_PREFIX": "a..b"], "STATSD_PREFIX is \"a..b\"; use letters, digits, _ and - in segments separated by single dots"),
+        (["MAX_CONNECTIONS": "many"], "MAX_CONNECTIONS is \"many\", which is not a number of connections"),
+        (["MAX_CONNECTIONS": "0"], "MAX_CONNECTIONS is \"0\""),
+        (["MAX_CONNECTIONS": "1000000"], "MAX_CONNECTIONS is 1000000, but this process may open only"),
+        (["MAX_BUFFERED_BODY_BYTES": "1024"], "MAX_BUFFERED_BODY_BYTES is \"1024\", which is not a size in bytes; give a whole number from 65536"),
+        (["REQUEST_READ_TIMEOUT": "0"], "REQUEST_READ_TIMEOUT is \"0\", which is not a number of seconds"),
+        (["MAX_CONCURRENT_REQUESTS": "-1"], "MAX_CONCURRENT_REQUESTS is \"-1\""),
     ])
     func badSetting(environment: [String: String], message: String) async throws {
         let output = try await Gateway.run(["serve"], environment: environment)

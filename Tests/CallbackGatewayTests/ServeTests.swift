@@ -185,13 +185,18 @@ struct SlowClientTests {
             malformed.send("POST /notifications/sms/firetext HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nsta\r\nZZ\r\n")
             let malformedAnswer = await malformed.waitForClose(upTo: .seconds(10))
             #expect(malformedAnswer.received.hasPrefix("HTTP/1.1 400"), "\(malformedAnswer.received)")
-            #expect(malformedAnswer.received.contains("the request could not be read"))
+
+            // A body larger than MAX_BODY_BYTES is passed to the routes as it comes; abandoned there, it is the same.
+            let large = try RawTCPClient(port: server.port)
+            large.send("POST /notifications/sms/firetext HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nstatus=0&referen\r\n")
+            large.send(String(repeating: "1000\r\n" + String(repeating: "x", count: 4096) + "\r\n", count: 20))
+            large.finishSending()
+            let largeAnswer = await large.waitForClose(upTo: .seconds(10))
+            #expect(largeAnswer.received.hasPrefix("HTTP/1.1 4"), "\(largeAnswer.received)")
 
             #expect(try await server.get("/_status").0 == 200)
             #expect(try await database.count("callback_receipts") == 0)
             let log = server.process.standardError
-            #expect(log.contains("the client closed the connection before the whole request arrived"))
-            #expect(log.contains("a malformed request was refused with 400"))
             #expect(!log.contains("Z error "), "no line at error level: \(log)")
             #expect(!log.contains("answered 503"))
         }

@@ -23,13 +23,7 @@ public final class ConnectionFlood: @unchecked Sendable {
         for _ in 0..<count {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
             guard descriptor >= 0 else { throw TestSetupError("cannot open socket \(pending.count + 1) of \(count): \(String(cString: strerror(errno)))") }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            let result = LocalSocket.connect(descriptor, toLoopbackPort: port)
             guard result == 0 || errno == EINPROGRESS else {
                 Glibc.close(descriptor)
                 throw TestSetupError("cannot connect socket \(pending.count + 1) of \(count): \(String(cString: strerror(errno)))")

@@ -13,14 +13,7 @@ public final class RawTCPClient: @unchecked Sendable {
     public init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw TestSetupError("cannot open a TCP socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
+        guard LocalSocket.connect(descriptor, toLoopbackPort: port) == 0 else {
             Glibc.close(descriptor)
             throw TestSetupError("cannot connect to 127.0.0.1:\(port)")
         }

@@ -38,7 +38,7 @@ public func buildApplication(
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [
-            ClientConnectionHandler(timeout: readTimeout, table: connections, budget: budget, maxBodyBytes: configuration.maxBodyBytes),
+            ClientConnectionHandler(timeout: readTimeout, table: connections, budget: budget, bodyLimits: BodyLimits(configuration)),
         ])),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
@@ -77,7 +77,7 @@ public func buildRouter(
     router.add(middleware: ErrorEnvelopeMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     router.add(middleware: ConcurrencyLimitMiddleware(
         limit: configuration.maxConcurrentRequests,
-        maxBodyBytes: configuration.maxBodyBytes,
+        bodyLimits: BodyLimits(configuration),
         budget: bodyBudget ?? BodyBudget(limit: configuration.maxBufferedBodyBytes)
     ))
     StatusController(store: store).addRoutes(to: router)
@@ -87,11 +87,13 @@ public func buildRouter(
     CallbackController(
         store: store,
         interpreter: interpreter,
-        maxBodyBytes: configuration.maxBodyBytes,
+        bodyLimits: BodyLimits(configuration),
         receiptLog: ReceiptLog(),
         receiptMetrics: ReceiptMetrics(metrics: metrics),
         alerter: alerter,
-        sns: sns ?? SNSMessageGate(configuration: configuration.sns)
+        sns: sns ?? SNSMessageGate(configuration: configuration.sns),
+        authenticators: configuration.authenticators,
+        clock: clock
     ).addRoutes(to: router, credentials: configuration.providerCredentials)
     return router
 }

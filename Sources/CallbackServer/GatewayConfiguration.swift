@@ -16,8 +16,14 @@ public struct GatewayConfiguration: Sendable {
     public var retrySchedule: RetrySchedule
     /// The bearer token of the `/admin` routes; `nil` turns them off.
     public var adminToken: String?
-    /// The credentials each provider must present; a provider without any has an open route.
+    /// The credentials each provider checked by Basic authentication must present; one without any has an open
+    /// route.
     public var providerCredentials: [Provider: [BasicCredential]]
+    /// The signature check of each provider whose requests are signed; one without its check (its secrets are not
+    /// configured) has its every request refused.
+    public var authenticators: [Provider: any RequestAuthenticator]
+    /// The largest body of a provider's route where it is not ``maxBodyBytes`` (SendGrid's batches).
+    public var providerBodyLimits: [Provider: Int]
     /// Requests in progress at once beyond which the gateway answers 503.
     public var maxConcurrentRequests: Int
     /// Seconds a client has to send a whole request (head and body) before its connection is closed.
@@ -39,6 +45,8 @@ public struct GatewayConfiguration: Sendable {
         retrySchedule: RetrySchedule = .standard,
         adminToken: String? = nil,
         providerCredentials: [Provider: [BasicCredential]] = [:],
+        authenticators: [Provider: any RequestAuthenticator] = [:],
+        providerBodyLimits: [Provider: Int] = [:],
         maxConcurrentRequests: Int = 256,
         requestReadTimeout: Double = 10,
         maxConnections: Int = 10_000,
@@ -53,10 +61,25 @@ public struct GatewayConfiguration: Sendable {
         self.retrySchedule = retrySchedule
         self.adminToken = adminToken
         self.providerCredentials = providerCredentials
+        self.authenticators = authenticators
+        self.providerBodyLimits = providerBodyLimits
         self.maxConcurrentRequests = maxConcurrentRequests
         self.requestReadTimeout = requestReadTimeout
         self.maxConnections = maxConnections
         self.maxBufferedBodyBytes = maxBufferedBodyBytes
         self.sns = sns
+    }
+}
+
+extension GatewayConfiguration {
+    /// The largest body a request to `path` may have.
+    func maxBodyBytes(forPath path: String) -> Int { bodyLimitsByPath[path] ?? maxBodyBytes }
+
+    /// The largest body any route takes.
+    var largestBodyBytes: Int { max(maxBodyBytes, providerBodyLimits.values.max() ?? 0) }
+
+    /// ``providerBodyLimits`` by route path.
+    var bodyLimitsByPath: [String: Int] {
+        Dictionary(providerBodyLimits.map { (CallbackRoutes.path(for: $0.key), $0.value) }, uniquingKeysWith: max)
     }
 }

@@ -142,7 +142,7 @@ struct ReplayCommand: AsyncParsableCommand {
         var chosenProvider: Provider?
         if let provider {
             guard let known = Provider(rawValue: provider) else {
-                throw ConfigurationError("--provider is \"\(provider)\"; use one of \(Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ConfigurationError("--provider is \"\(provider)\"; use one of \(ProviderRegistry.names)")
             }
             chosenProvider = known
         }

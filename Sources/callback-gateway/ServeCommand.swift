@@ -10,7 +10,8 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the gateway: receive provider callbacks over HTTP and apply them."
+        abstract: "Run the gateway: receive provider callbacks over HTTP and apply them.",
+        discussion: "Provider settings (each also read from its environment variable):\n" + ProviderOptions.help
     )
 
     @OptionGroup var database: DatabaseOptions
@@ -64,15 +65,6 @@ struct ServeCommand: AsyncParsableCommand {
         "Bearer token of the /admin routes; they are off (404) without one. Env: ADMIN_TOKEN.", valueName: "token"))
     var adminToken: String?
 
-    @Option(name: .customLong("firetext-callback-credentials"), help: ArgumentHelp(
-        "user:password Firetext must present (comma-separated to rotate); open when unset. Env: FIRETEXT_CALLBACK_CREDENTIALS.",
-        valueName: "user:password"))
-    var firetextCredentials: String?
-
-    @Option(name: .customLong("mmg-callback-credentials"), help: ArgumentHelp(
-        "user:password MMG must present (comma-separated to rotate); open when unset. Env: MMG_CALLBACK_CREDENTIALS.",
-        valueName: "user:password"))
-    var mmgCredentials: String?
 
     @Option(name: .customLong("max-concurrent-requests"), help: ArgumentHelp(
         "Requests in progress at once beyond which the answer is 503. Env: MAX_CONCURRENT_REQUESTS. Default 256.", valueName: "n"))
@@ -95,6 +87,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("no-migrate"), help: "Do not migrate the schema on start. Env: SKIP_MIGRATIONS=1.")
     var noMigrate = false
+
+    /// Provider settings given as flags (`--twilio-auth-tokens ...`): each provider's unit names its own, so they
+    /// are read from what is left of the arguments (see ``ProviderOptions``).
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var providerSettings: [String] = []
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -154,8 +151,8 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             logger.notice("alerts on unknown statuses are off: ALERT_WEBHOOK_URL is not set; they are still logged at error level")
         }
-        for provider in [Provider.firetext, .mmg] where settings.gateway.providerCredentials[provider] == nil {
-            logger.warning("\(provider.displayName) callbacks are open to anyone: set \(provider.rawValue.uppercased())_CALLBACK_CREDENTIALS to require Basic authentication")
+        for warning in settings.providerWarnings {
+            logger.warning("\(warning)")
         }
         SNSLog.startup(settings.gateway.sns, logger: logger)
         // The jobs get a connection of their own: a run holds it for as long as it takes, and the advisory lock

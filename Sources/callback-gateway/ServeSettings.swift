@@ -24,6 +24,8 @@ struct ServeSettings {
     let timeoutPeriodText: String
     /// `ALERT_COOLDOWN` as the operator wrote it (`15m`), for the start-up log.
     let alertCooldownText: String
+    /// What start-up warns about the providers' settings: open routes, routes refusing everything.
+    let providerWarnings: [String]
 
     init(command: ServeCommand, environment: [String: String]) throws {
         func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
@@ -34,6 +36,8 @@ struct ServeSettings {
         if host.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ConfigurationError("HOST is empty; give an address to listen on, such as 0.0.0.0 or 127.0.0.1 (set with --host or HOST)")
         }
+        let providers = try ProviderOptions.resolve(command.providerSettings, environment: environment)
+        providerWarnings = providers.warnings
         let adminToken = setting("--admin-token", "ADMIN_TOKEN", command.adminToken).text(default: nil)
         if let adminToken, adminToken.utf8.count < 16 {
             throw ConfigurationError("ADMIN_TOKEN is too short to be a secret; use at least 16 characters (for example: openssl rand -hex 32), or unset it to turn the admin routes off (set with --admin-token or ADMIN_TOKEN)")
@@ -44,10 +48,9 @@ struct ServeSettings {
             maxBodyBytes: try setting("--max-body-bytes", "MAX_BODY_BYTES", command.maxBodyBytes)
                 .integer(default: 64 * 1024, in: 1024...(16 * 1024 * 1024), meaning: "a size in bytes"),
             adminToken: adminToken,
-            providerCredentials: try Self.credentials([
-                (.firetext, setting("--firetext-callback-credentials", "FIRETEXT_CALLBACK_CREDENTIALS", command.firetextCredentials)),
-                (.mmg, setting("--mmg-callback-credentials", "MMG_CALLBACK_CREDENTIALS", command.mmgCredentials)),
-            ]),
+            providerCredentials: providers.credentials,
+            authenticators: providers.authenticators,
+            providerBodyLimits: providers.bodyLimits,
             maxConcurrentRequests: try setting("--max-concurrent-requests", "MAX_CONCURRENT_REQUESTS", command.maxConcurrentRequests)
                 .integer(default: 256, in: 1...100_000, meaning: "a number of requests"),
             requestReadTimeout: Double(try setting("--request-read-timeout", "REQUEST_READ_TIMEOUT", command.requestReadTimeout)
@@ -148,20 +151,5 @@ struct ServeSettings {
         }
         guard let hostName = host.text(default: nil)?.trimmingCharacters(in: .whitespaces), !hostName.isEmpty else { return nil }
         return StatsDConfiguration(host: hostName, port: port, prefix: prefixText)
-    }
-
-    /// Provider credentials, checked for shape without ever repeating a password in a message.
-    private static func credentials(_ settings: [(Provider, Setting)]) throws -> [Provider: [BasicCredential]] {
-        var result: [Provider: [BasicCredential]] = [:]
-        for (provider, setting) in settings {
-            guard let (text, source) = setting.given, !text.isEmpty else { continue }
-            guard let list = BasicCredential.list(text) else {
-                throw ConfigurationError(
-                    "\(source) is not a comma-separated list of user:password pairs (each with a user and a password); fix it or unset it to leave the \(provider.displayName) route open (set with \(setting.flag) or \(setting.variable))"
-                )
-            }
-            result[provider] = list
-        }
-        return result
     }
 }

@@ -28,7 +28,7 @@ struct MappingFileTests {
         let error = #expect(throws: MappingFileError.self) {
             try MappingFile.parse("firetext 0 -> delivered\nfiretext 1 -> deliverd\n", file: "ops.mappings")
         }
-        #expect(error?.description == "ops.mappings:2: unknown target status \"deliverd\"; use one of delivered, pending, temporary-failure, permanent-failure, technical-failure, failure, complaint")
+        #expect(error?.description == "ops.mappings:2: unknown target status \"deliverd\"; use one of delivered, pending, temporary-failure, permanent-failure, technical-failure, failure, complaint, ignore")
     }
 
     @Test("a duplicate key names both lines")

@@ -73,9 +73,9 @@ struct ReceiptFixtureParserTests {
 
     static let errors: [ErrorCase] = [
         ErrorCase(name: "no provider", text: "# a comment\ncontent-type: application/json\n\n{}", line: 1,
-                  message: "no `provider:` line; add `provider: firetext`, `mmg` or `ses` above the body"),
-        ErrorCase(name: "unknown provider", text: "# Twilio?\nprovider: twilio\n\nx", line: 2,
-                  message: "unknown provider \"twilio\"; use one of firetext, mmg, ses"),
+                  message: "no `provider:` line; add `provider: <name>` above the body, the name one of \(ProviderRegistry.names)"),
+        ErrorCase(name: "unknown provider", text: "# Acme?\nprovider: acme\n\nx", line: 2,
+                  message: "unknown provider \"acme\"; use one of \(ProviderRegistry.names)"),
         ErrorCase(name: "unknown header line", text: "provider: mmg\nsubject: hello\n\n{}", line: 2,
                   message: "unknown header line \"subject\"; use provider, content-type, header or expect"),
         ErrorCase(name: "expect without a number", text: "provider: mmg\nexpect: ok\n\n{}", line: 2,
@@ -85,7 +85,7 @@ struct ReceiptFixtureParserTests {
         ErrorCase(name: "expect with four words", text: "provider: mmg\nexpect: 200 applied delivered twice\n\n{}", line: 2,
                   message: "expected `expect: <HTTP status> [outcome] [status written]`, e.g. `expect: 200 applied delivered`"),
         ErrorCase(name: "expect with an unknown outcome", text: "provider: mmg\n# c\nexpect: 200 delivered\n\n{}", line: 3,
-                  message: "unknown outcome \"delivered\"; use one of applied, duplicate, waiting, orphaned, unmapped, complaint"),
+                  message: "unknown outcome \"delivered\"; use one of applied, duplicate, waiting, orphaned, unmapped, complaint, ignored, invalid"),
         ErrorCase(name: "expect with an unknown status", text: "provider: mmg\nexpect: 200 applied deliverd\n\n{}", line: 2,
                   message: "unknown status \"deliverd\""),
         ErrorCase(name: "header line without a colon", text: "provider: firetext\ncontent-type application/json\n\nx", line: 2,

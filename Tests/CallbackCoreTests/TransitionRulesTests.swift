@@ -37,6 +37,43 @@ struct TransitionRulesTests {
         #expect(!UnmappedRule.applies(to: .delivered))
     }
 
+    @Test("rule 6: an event that is not about delivery is ignored, whatever the notification, and never waits")
+    func ignored() {
+        for current in NotificationStatus.allCases.map({ Optional($0) }) + [nil] {
+            #expect(TransitionRules.decide(target: .ignore, current: current) == .ignored)
+            #expect(TransitionRules.decide(target: .ignore, current: current, earlierWaiting: true) == .ignored)
+        }
+        #expect(IgnoreRule.applies(to: .ignore))
+        #expect(!IgnoreRule.applies(to: .complaint))
+    }
+
+    @Test("rule 4, in order: behind an earlier waiting receipt every mapped receipt waits; an unmapped one does not")
+    func behindEarlier() {
+        for target in MappingTarget.allCases where target != .ignore {
+            #expect(TransitionRules.decide(target: target, current: .sending, earlierWaiting: true) == .waiting)
+        }
+        #expect(TransitionRules.decide(target: nil, current: .sending, earlierWaiting: true) == .unmapped)
+    }
+
+    @Test("the decisions the database receives are the rules for every status, a write read as a duplicate")
+    func decisionsTable() {
+        for target in MappingTarget.allCases.map({ Optional($0) }) + [nil] {
+            for giving in [false, true] {
+                let decisions = ReceiptDecisions(target: target, givingUp: giving)
+                #expect(decisions.plan == TransitionRules.plan(for: target))
+                #expect(decisions.outcomesWhenUnchanged.count == NotificationStatus.allCases.count + 1)
+                for current in NotificationStatus.allCases.map({ Optional($0) }) + [nil] {
+                    var expected = TransitionRules.decide(target: target, current: current).outcome
+                    if expected == .applied { expected = .duplicate }
+                    if expected == .waiting, giving { expected = .orphaned }
+                    #expect(decisions.outcomeWhenUnchanged(current: current) == expected, "\(target?.rawValue ?? "unmapped") \(current?.rawValue ?? "none")")
+                }
+                let behind = TransitionRules.decide(target: target, current: .sending, earlierWaiting: true).outcome
+                #expect(decisions.outcomeBehindEarlier == (behind == .waiting && giving ? .orphaned : behind))
+            }
+        }
+    }
+
     @Test("decisions of the documented examples")
     func examples() {
         // Firetext 1 from sending → permanent; after 2 (pending) → temporary.
@@ -73,6 +110,7 @@ struct TransitionRulesTests {
             .technicalFailure: TransitionPlan(fromSending: .technicalFailure, fromPending: .technicalFailure),
             .failure: TransitionPlan(fromSending: .permanentFailure, fromPending: .temporaryFailure),
             .complaint: TransitionPlan(fromSending: nil, fromPending: nil),
+            .ignore: TransitionPlan(fromSending: nil, fromPending: nil),
             nil: TransitionPlan(fromSending: nil, fromPending: nil),
         ]
         for (target, plan) in expected {

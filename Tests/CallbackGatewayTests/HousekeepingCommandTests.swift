@@ -96,7 +96,7 @@ struct HousekeepingCommandTests {
             #expect(lines.count == 1 + 2 * Provider.allCases.count)
             let today = CivilDate(utcOf: Date()).description
             let mmg = try #require(lines.first { $0.hasPrefix(today) && $0.contains("mmg") })
-            #expect(mmg.split(separator: " ").map(String.init) == [today, "mmg", "0", "1", "0", "0", "0", "0", "1"])
+            #expect(mmg.split(separator: " ").map(String.init) == [today, "mmg", "0", "1", "0", "0", "0", "0", "0", "0", "1"])
         }
     }
 

@@ -52,6 +52,7 @@ struct MappingRouteTests {
                 case .firetext: try await client.firetext(Bodies.firetext(reference: id.uuidString, status: item.status, code: item.code))
                 case .mmg: try await client.mmg(Bodies.mmg(cid: id.uuidString, status: item.status))
                 case .ses: try await client.ses(Bodies.ses(item.status, messageID: reference, bounceType: item.code))
+                default: throw TestSetupError("no request for \(item.provider) in this test")
                 }
             }
             #expect(status == .ok)

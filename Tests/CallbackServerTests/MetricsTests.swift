@@ -55,6 +55,7 @@ struct MetricsTests {
         case .firetext: try await client.firetext(Bodies.firetext(reference: id.uuidString, status: status)).1
         case .mmg: try await client.mmg(Bodies.mmg(cid: id.uuidString, status: status)).1
         case .ses: try await client.ses(Bodies.ses(status, messageID: reference)).1
+        default: throw TestSetupError("no request for \(provider) in this test")
         }
     }
 

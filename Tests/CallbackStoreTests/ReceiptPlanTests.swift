@@ -11,29 +11,35 @@ import TestSupport
 /// more with every waiting receipt, for as long as the connection lived.
 @Suite("Receipt statement plans")
 struct ReceiptPlanTests {
-    static let statements: [(PreparedStatement, parameterCount: Int)] = [
-        (ReceiptStatements.recordByID, 17), (ReceiptStatements.recordByReference, 17),
-        (ReceiptStatements.recordComplaintByID, 17), (ReceiptStatements.recordComplaintByReference, 17),
-        (ReceiptStatements.retryByID, 13), (ReceiptStatements.retryByReference, 13),
-        (ReceiptStatements.retryComplaintByID, 13), (ReceiptStatements.retryComplaintByReference, 13),
-    ]
+    /// Every form that reads a table, with its number of parameters (the unreadable-event form only inserts).
+    static let statements: [(PreparedStatement, parameterCount: Int)] = ReceiptStatements.allForms
+        .filter { $0.name != ReceiptStatements.recordUnreadable.name }
+        .map { ($0, $0.name.contains("retry") ? 14 : $0.name.contains("claiming_token") ? 20 : 19) }
 
-    @Test("only a receipt mapped to a complaint runs a statement that stores complaints")
+    @Test("only a receipt mapped to a complaint runs a statement that stores complaints; each lookup its own form")
     func complaintFormsOnly() {
-        let targets: [String?] = MappingTarget.allCases.map(\.rawValue) + [nil]
+        let targets: [MappingTarget?] = MappingTarget.allCases.map { $0 } + [nil]
         for target in targets {
-            for id in ["6b3e4a2c-0c8e-4a57-9b1a-2f1f0b7b2d10", nil] {
-                var parameters = [String?](repeating: nil, count: 11)
-                parameters[0] = id
-                parameters[1] = "ref-1"
-                parameters[2] = target
-                let record = ReceiptStatements.record(for: parameters), retry = ReceiptStatements.retry(for: parameters)
-                for statement in [record, retry] {
-                    #expect(statement.sql.contains("INSERT INTO complaints") == (target == "complaint"), "\(statement.name) for \(target ?? "unmapped")")
-                    #expect(statement.sql.contains("WHERE id = $1::uuid") == (id != nil), "\(statement.name) looks up by the wrong key")
+            for lookup in [NotificationLookup.id(UUID()), .reference("ref-1")] {
+                let incoming = ReceiptFactory.incoming(for: lookup, rawStatus: "x", target: target)
+                let application = ReceiptApplication(incoming.mapped, decisions: ReceiptDecisions(target: target), retryDelay: 1)
+                for write in [ReceiptWrite(incoming, retryDelay: 1), .reapplied(application, receiptID: 1)] {
+                    guard case .prepared(let statement, let parameters) = ReceiptStatements.command(write) else {
+                        Issue.record("a receipt write is a prepared statement")
+                        continue
+                    }
+                    let byID = if case .id = lookup { true } else { false }
+                    #expect(statement.sql.contains("INSERT INTO complaints") == (target == .complaint), "\(statement.name) for \(target?.rawValue ?? "unmapped")")
+                    #expect(statement.sql.contains("WHERE id = $1::uuid") == byID, "\(statement.name) looks up by the wrong key")
+                    #expect(parameters.count == (statement.name.contains("retry") ? 14 : 19), "\(statement.name)")
                 }
             }
         }
+    }
+
+    @Test("the statements' order of statuses is the rules' own")
+    func statusOrder() {
+        #expect(ReceiptStatements.statusOrder == ReceiptDecisions.statusOrder.map(\.rawValue))
     }
 
     /// The statistics a plan may be made from.

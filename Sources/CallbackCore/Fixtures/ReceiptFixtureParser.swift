@@ -36,7 +36,7 @@ public enum ReceiptFixtureParser {
             switch name {
             case "provider":
                 guard let known = Provider(rawValue: value) else {
-                    throw Problem(file: file, line: number, message: "unknown provider \"\(value)\"; use one of \(Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw Problem(file: file, line: number, message: "unknown provider \"\(value)\"; use one of \(ProviderRegistry.names)")
                 }
                 provider = known
             case "content-type":
@@ -53,7 +53,7 @@ public enum ReceiptFixtureParser {
             }
         }
         guard let provider else {
-            throw Problem(file: file, line: 1, message: "no `provider:` line; add `provider: firetext`, `mmg` or `ses` above the body")
+            throw Problem(file: file, line: 1, message: "no `provider:` line; add `provider: <name>` above the body, the name one of \(ProviderRegistry.names)")
         }
         var body = String(text[bodyStart...]).unicodeScalars
         // Editors end a file with a newline; it is not part of the body. It is the file's own line ending (CRLF when

@@ -42,6 +42,20 @@ public struct ReceiptInterpreter: Sendable {
         case .receipt(let receipt):
             try ReceiptLimits.check(receipt)
             return .receipt(MappedReceipt(receipt: receipt, mapping: mappings.map(receipt)))
+        case .batch(let events):
+            return .batch(events.map { event in
+                switch event {
+                case .receipt(let receipt, let text):
+                    do throws(InvalidCallback) {
+                        try ReceiptLimits.check(receipt)
+                        return .receipt(MappedReceipt(receipt: receipt, mapping: mappings.map(receipt)), text: text)
+                    } catch {
+                        return .unreadable(text: text, problems: error.problems)
+                    }
+                case .unreadable(let text, let problems):
+                    return .unreadable(text: text, problems: problems)
+                }
+            })
         case .subscriptionConfirmation(let message):
             return .subscriptionConfirmation(message)
         case .unsubscribeConfirmation(let message):
@@ -53,9 +67,19 @@ public struct ReceiptInterpreter: Sendable {
     public enum Interpretation: Sendable, Hashable {
         /// A receipt to apply.
         case receipt(MappedReceipt)
+        /// Several events of one request, each a receipt to apply with its own text, or one that could not be read.
+        case batch([MappedEvent])
         /// SNS asks to confirm a subscription.
         case subscriptionConfirmation(SNSControlMessage)
         /// SNS says a subscription ended.
         case unsubscribeConfirmation(SNSControlMessage)
     }
+}
+
+/// One event of a batch, mapped.
+public enum MappedEvent: Sendable, Hashable {
+    /// A receipt to apply, with the event's own text.
+    case receipt(MappedReceipt, text: String)
+    /// An event that could not be read.
+    case unreadable(text: String, problems: [String])
 }

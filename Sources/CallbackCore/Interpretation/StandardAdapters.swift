@@ -1,4 +1,4 @@
 extension ReceiptInterpreter {
-    /// The adapters for Firetext, MMG and SES.
-    public static let standardAdapters: [any ReceiptAdapter] = [FiretextAdapter(), MMGAdapter(), SESAdapter()]
+    /// The adapter of every provider in ``ProviderRegistry``.
+    public static var standardAdapters: [any ReceiptAdapter] { ProviderRegistry.units.map(\.adapter) }
 }

@@ -98,7 +98,7 @@ public enum MappingFile {
         var problems: [String] = []
         let provider = Provider(rawValue: words[0])
         if provider == nil {
-            problems.append("unknown provider \"\(words[0])\"; use one of \(Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+            problems.append("unknown provider \"\(words[0])\"; use one of \(ProviderRegistry.names)")
         }
         let targetWord = words[words.count - 1]
         let target = MappingTarget(rawValue: targetWord)

@@ -17,10 +17,7 @@ public struct MappingKey: Sendable, Hashable, Comparable {
     /// Orders keys by provider, status, then detail (a status's own line before its details), as `mappings show`
     /// prints them.
     public static func < (lhs: MappingKey, rhs: MappingKey) -> Bool {
-        let providers = Provider.allCases
-        let left = providers.firstIndex(of: lhs.provider) ?? 0
-        let right = providers.firstIndex(of: rhs.provider) ?? 0
-        if left != right { return left < right }
+        if lhs.provider != rhs.provider { return lhs.provider < rhs.provider }
         if lhs.rawStatus != rhs.rawStatus { return lhs.rawStatus < rhs.rawStatus }
         return (lhs.detailCode ?? "") < (rhs.detailCode ?? "")
     }

@@ -13,4 +13,9 @@ public enum ReceiptOutcome: String, Sendable, CaseIterable, Hashable, Codable {
     case unmapped
     /// An email complaint was recorded; the status is untouched.
     case complaint
+    /// The event is not about delivery (an open, a click); stored and counted, never applied.
+    case ignored
+    /// One event of a batch could not be read; stored with its raw text so that the rest of the batch is not sent
+    /// again for it.
+    case invalid
 }

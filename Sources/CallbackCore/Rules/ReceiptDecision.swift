@@ -10,6 +10,8 @@ public enum ReceiptDecision: Sendable, Hashable {
     case unmapped
     /// Record an email complaint; the status stays as it is.
     case complaint
+    /// Not about delivery: keep the receipt, change nothing, tell no one.
+    case ignored
 
     /// The outcome recorded for the receipt.
     public var outcome: ReceiptOutcome {
@@ -19,6 +21,7 @@ public enum ReceiptDecision: Sendable, Hashable {
         case .waiting: .waiting
         case .unmapped: .unmapped
         case .complaint: .complaint
+        case .ignored: .ignored
         }
     }
 

@@ -17,8 +17,8 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch is NIOTooManyBytesError {
-            return ResultEnvelope.error(.contentTooLarge, ["request body is larger than \(maxBodyBytes) bytes; send a smaller body"])
+        } catch let error as NIOTooManyBytesError {
+            return ResultEnvelope.error(.contentTooLarge, ["request body is larger than \(error.maxBytes ?? maxBodyBytes) bytes; send a smaller body"])
         } catch let error as HTTPError {
             return ResultEnvelope.error(error.status, [error.body ?? error.status.reasonPhrase], headers: error.headers)
         } catch let error as HTTPParserError {

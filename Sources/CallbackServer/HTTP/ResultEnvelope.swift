@@ -9,6 +9,12 @@ enum ResultEnvelope {
         return response(.ok, body + "}")
     }
 
+    /// 200 for a batch of events, all stored: how many got each outcome (`{"outcome":"batch","outcomes":{"applied":2},...}`).
+    static func batch(outcomes: [String: Int]) -> Response {
+        let counts = outcomes.sorted { $0.key < $1.key }.map { JSONQuoting.quoted($0.key) + ":" + String($0.value) }.joined(separator: ",")
+        return response(.ok, #"{"outcome":"batch","outcomes":{"# + counts + #"},"result":"success"}"#)
+    }
+
     /// An error answer listing every problem.
     static func error(_ status: HTTPResponse.Status, _ messages: [String], headers: HTTPFields = [:]) -> Response {
         let list = messages.map(JSONQuoting.quoted).joined(separator: ",")

@@ -66,6 +66,20 @@ public struct ReceiptLog: Sendable {
         ])
     }
 
+    /// A request was refused as not coming from its provider; the reason names no secret and no value of the body.
+    func refused(_ provider: Provider, reason: String, logger: Logger) {
+        logger.warning("request refused: not shown to come from its provider", metadata: [
+            "provider": .string(provider.rawValue), "reason": .string(LogSafe.bounded(reason)),
+        ])
+    }
+
+    /// An event of a batch could not be read; it was stored as `invalid`.
+    func unreadableEvent(_ provider: Provider, problems: [String], logger: Logger) {
+        logger.warning("an event of a batch could not be read; stored as invalid", metadata: [
+            "provider": .string(provider.rawValue), "problems": .array(problems.map { .string($0) }),
+        ])
+    }
+
     func unsubscribeConfirmation(_ message: SNSControlMessage, logger: Logger) {
         logger.warning("SNS unsubscribe confirmation received: this topic no longer delivers SES receipts", metadata: [
             "provider": "ses", "topic_arn": .string(LogSafe.bounded(message.topicARN)), "message_id": .string(LogSafe.token(message.messageID)),

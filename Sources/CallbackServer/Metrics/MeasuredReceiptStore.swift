@@ -13,12 +13,17 @@ public struct MeasuredReceiptStore: ReceiptStore {
         self.metrics = metrics
     }
 
-    public func record(_ receipt: IncomingReceipt) async throws(DatabaseError) -> RecordedReceipt {
-        let name = switch receipt.mapped.receipt.lookup {
-        case .id: "dao.update_notification_status_by_id"
+    /// Counted under the `dao` name of the first receipt's lookup (a request's receipts are one store operation).
+    public func record(_ receipts: [ArrivingReceipt]) async throws(DatabaseError) -> [RecordedReceipt] {
+        let lookup = receipts.lazy.compactMap { arriving -> NotificationLookup? in
+            if case .receipt(let incoming) = arriving { return incoming.mapped.receipt.lookup }
+            return nil
+        }.first
+        let name = switch lookup {
+        case .id, nil: "dao.update_notification_status_by_id"
         case .reference: "dao.update_notification_status_by_reference"
         }
-        return try await metrics.measured(name) { () async throws(DatabaseError) in try await base.record(receipt) }
+        return try await metrics.measured(name) { () async throws(DatabaseError) in try await base.record(receipts) }
     }
 
     public func retryWaiting(

@@ -17,7 +17,7 @@ struct ReceiptMetrics: Sendable {
             if let elapsed = recorded.millisecondsSinceSent {
                 metrics.timing("\(base).\(status.rawValue).elapsed-time", milliseconds: elapsed)
             }
-        case .duplicate, .waiting, .orphaned, .unmapped, .complaint:
+        case .duplicate, .waiting, .orphaned, .unmapped, .complaint, .ignored, .invalid:
             metrics.increment("\(base).\(recorded.outcome.rawValue)")
         }
     }
@@ -33,7 +33,8 @@ struct ReceiptMetrics: Sendable {
         metrics.increment("callback.\(provider.rawValue).invalid")
     }
 
-    /// A request was refused as not coming from the provider (an SNS message not accepted): `callback.ses.rejected`.
+    /// A request was refused as not coming from the provider (a signature, an SNS message or credentials not
+    /// accepted, a replayed token): `callback.<provider>.rejected`.
     func rejected(_ provider: Provider) {
         metrics.increment("callback.\(provider.rawValue).rejected")
     }

@@ -1,17 +1,19 @@
+import CallbackCore
 import Foundation
 import Hummingbird
 
-/// `(module, endpoint)` by route template, for ``RequestMetricsMiddleware``: a constant here, since a generic type
-/// cannot hold a stored static property and a computed one built the dictionary again for every request.
-private let routeNames: [String: (module: String, endpoint: String)] = [
-    "/notifications/sms/firetext": ("sms_callback", "process_firetext_response"),
-    "/notifications/sms/mmg": ("sms_callback", "process_mmg_response"),
-    "/notifications/email/ses": ("ses_callback", "process_ses_response"),
+/// `(module, endpoint)` by route template, for ``RequestMetricsMiddleware``: each provider's from its unit, the rest
+/// here. A constant, since a generic type cannot hold a stored static property and a computed one built the
+/// dictionary again for every request.
+private let routeNames: [String: (module: String, endpoint: String)] = Dictionary(
+    ProviderRegistry.units.map { ($0.routePath, ($0.metricRoute.module, $0.metricRoute.endpoint)) },
+    uniquingKeysWith: { first, _ in first }
+).merging([
     "/_status": ("status", "show_status"),
     "/_status/ready": ("status", "show_ready"),
     "/admin/unmapped": ("admin", "get_unmapped_statuses"),
     "/admin/stats": ("admin", "get_receipt_stats"),
-]
+]) { unit, _ in unit }
 
 /// Counts and times every request as `<METHOD>.<module>.<endpoint>.<status>`, the names of the system this gateway
 /// replaces (`POST.sms_callback.process_firetext_response.200`).

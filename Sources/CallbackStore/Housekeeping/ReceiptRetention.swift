@@ -1,7 +1,9 @@
 import CallbackCore
 import Foundation
 
-/// Deletes receipts and complaints received before a ``RetentionCutoff``, in batches, one statement each.
+/// Deletes receipts, complaints and one-time tokens received before a ``RetentionCutoff``, in batches, one
+/// statement each. (A token is kept as long as the receipts: a provider's signature window must stay within it, so
+/// that a request old enough to have lost its token is refused by its timestamp instead.)
 ///
 /// A `waiting` receipt is never deleted, however old: it is a receipt not yet applied, and deleting it would lose
 /// it. Notifications and their history belong to the platform, not to the gateway, and are never touched.
@@ -22,7 +24,8 @@ public struct ReceiptRetention: Sendable {
         let parameters = [String(cutoff.deleteBefore.timeIntervalSince1970), String(batchSize)]
         return RetentionResult(
             receipts: try drain(Statements.receipts, parameters, on: connection),
-            complaints: try drain(Statements.complaints, parameters, on: connection)
+            complaints: try drain(Statements.complaints, parameters, on: connection),
+            tokens: try drain(Statements.tokens, parameters, on: connection)
         )
     }
 
@@ -48,6 +51,13 @@ public struct ReceiptRetention: Sendable {
                     FOR UPDATE SKIP LOCKED)
                -- Checked again on the row as locked: a re-drive may have made it wait again.
                AND outcome <> 'waiting'
+            """)
+        static let tokens = PreparedStatement(name: "retention_webhook_tokens", sql: """
+            DELETE FROM webhook_tokens
+             WHERE (provider, token) IN (
+                   SELECT provider, token FROM webhook_tokens WHERE received_at < to_timestamp($1::float8)
+                    LIMIT $2::integer
+                    FOR UPDATE SKIP LOCKED)
             """)
         static let complaints = PreparedStatement(name: "retention_complaints", sql: """
             DELETE FROM complaints

@@ -194,5 +194,27 @@ public enum Schema {
                 ON job_runs (job, period_start) WHERE finished_at IS NOT NULL AND NOT forced
             """,
         ]),
+        Migration(version: 9, name: "outcomes ignored and invalid; one-time webhook tokens", statements: [
+            // Events that are not about delivery (opens, clicks) are stored as `ignored`; an event of a batch that
+            // cannot be read as `invalid`. The constraint is swapped without a scan, as in version 7.
+            """
+            ALTER TABLE callback_receipts
+                DROP CONSTRAINT IF EXISTS callback_receipts_outcome_check,
+                ADD CONSTRAINT callback_receipts_outcome_check CHECK (outcome = ANY (
+                    '{applied,duplicate,waiting,orphaned,unmapped,complaint,ignored,invalid}'::text[]
+                )) NOT VALID
+            """,
+            // A signature that does not cover the body (Mailgun's covers a timestamp and a token) is accepted once
+            // per token, across every replica: the receipt statement claims the token in the same transaction.
+            """
+            CREATE TABLE IF NOT EXISTS webhook_tokens (
+                provider    text NOT NULL,
+                token       text NOT NULL,
+                received_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (provider, token)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS webhook_tokens_received_idx ON webhook_tokens (received_at)",
+        ]),
     ]
 }

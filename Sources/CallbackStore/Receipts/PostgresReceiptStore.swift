@@ -14,23 +14,20 @@ public struct PostgresReceiptStore: ReceiptStore {
     public init(workers: DatabaseWorkers, schedule: RetrySchedule = .standard, batchObserver: (@Sendable (Int) -> Void)? = nil) {
         self.workers = workers
         self.schedule = schedule
-        self.batcher = ReceiptBatcher(workers: workers, statement: ReceiptStatements.record(for:), observer: batchObserver)
+        self.batcher = ReceiptBatcher(workers: workers, observer: batchObserver)
     }
 
     /// Receipts waiting for a free connection to be stored in the next batch.
     var receiptsWaitingForBatch: Int { batcher.waitingCount }
 
-    public func record(_ incoming: IncomingReceipt) async throws(DatabaseError) -> RecordedReceipt {
-        let receipt = incoming.mapped.receipt
-        let parameters = ReceiptParameters.shared(incoming.mapped, retryDelay: schedule.delay(afterAttempts: 1)) + [
-            receipt.provider.rawValue,
-            incoming.rawBody,
-            incoming.contentType,
-            receipt.rawStatus,
-            receipt.detailCode,
-            receipt.providerTimestamp.map { String($0.timeIntervalSince1970) },
-        ]
-        return try await batcher.record(parameters)
+    public func record(_ receipts: [ArrivingReceipt]) async throws(DatabaseError) -> [RecordedReceipt] {
+        let delay = schedule.delay(afterAttempts: 1)
+        return try await batcher.record(receipts.map { arriving in
+            switch arriving {
+            case .receipt(let incoming): ReceiptWrite(incoming, retryDelay: delay)
+            case .unreadable(let unreadable): .unreadable(unreadable)
+            }
+        })
     }
 
     public func retryWaiting(

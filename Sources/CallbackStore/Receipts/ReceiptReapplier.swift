@@ -38,21 +38,19 @@ struct ReceiptReapplier {
         return Batch(retried: retried, claimedRows: rows.count, lastID: rows.lastID)
     }
 
-    /// One receipt to apply again, with its statement's parameters.
+    /// One receipt to apply again, and its write.
     private struct Reapplication {
         var stored: StoredReceipt
         var mapped: MappedReceipt
         var delay: Double
-        var parameters: [String?]
+        var write: ReceiptWrite
 
         init(stored: StoredReceipt, mapped: MappedReceipt, schedule: RetrySchedule) {
             self.stored = stored
             self.mapped = mapped
             delay = schedule.delay(afterAttempts: stored.attempts + 1)
-            parameters = ReceiptParameters.shared(mapped, retryDelay: delay) + [
-                String(stored.id),
-                schedule.shouldGiveUp(age: stored.ageSeconds) ? "true" : "false",
-            ]
+            let decisions = ReceiptDecisions(target: mapped.mapping.target, givingUp: schedule.shouldGiveUp(age: stored.ageSeconds))
+            write = .reapplied(ReceiptApplication(mapped, decisions: decisions, retryDelay: delay), receiptID: stored.id)
         }
     }
 
@@ -64,9 +62,7 @@ struct ReceiptReapplier {
         var retried = [RetriedReceipt?](repeating: nil, count: receipts.count)
         var remaining = Array(receipts.indices)
         while !remaining.isEmpty {
-            let statements = remaining.map { index -> PostgresConnection.PipelineCommand in
-                .prepared(ReceiptStatements.retry(for: receipts[index].parameters), receipts[index].parameters)
-            }
+            let statements = remaining.map { ReceiptStatements.command(receipts[$0].write) }
             let steps = try connection.pipeline([.text("SAVEPOINT reapply")] + statements + [.text("RELEASE SAVEPOINT reapply")])
             let statementSteps = steps.dropFirst().dropLast()
             guard let failed = statementSteps.firstIndex(where: { $0.failure != nil }), let error = steps[failed].failure else {

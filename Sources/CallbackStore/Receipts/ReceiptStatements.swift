@@ -1,8 +1,15 @@
-/// The statements that apply a receipt. Each is one round trip: the lookup, the rule-bound update, the history
-/// row, the complaint and the receipt row happen in one statement, so they commit or fail together, and the
-/// notification's row lock is what makes concurrent receipts (from any replica) apply one at a time.
+/// The statements that apply a receipt; beside them, `ReceiptStatements+Parameters.swift` is the one place that
+/// turns a ``ReceiptWrite`` into their parameters. (This file needs nothing but ``PreparedStatement``, so that
+/// `scripts/bench` can compile it on its own and give pgbench exactly these statements.) Each
+/// is one round trip: the lookup, the rule-bound update, the history row, the complaint and the receipt row happen
+/// in one statement, so they commit or fail together, and the notification's row lock is what makes concurrent
+/// receipts (from any replica) apply one at a time.
 ///
-/// Shared parameters (both statements):
+/// The statements decide nothing: ``ReceiptDecisions`` (the transition rules, worked out for every status) comes in
+/// as parameters, and the SQL writes the status the plan gives for the status it finds, then records the outcome
+/// the decisions give for what it found and did.
+///
+/// Shared parameters (every form):
 /// `$1` notification id, `$2` provider reference (looked up in `notifications.reference` when `$1` is NULL),
 /// `$3` mapped target (NULL when unmapped), `$4` status written from `sending`, `$5` from `pending` (NULL: no
 /// change), `$6` updated_by, `$7` sent_by, `$8` seconds until the next attempt if the receipt must wait,
@@ -11,90 +18,80 @@ enum ReceiptStatements {
     /// How a statement finds the notification: each statement comes in two forms, one per lookup, so that a plan
     /// made once for every receipt has no branch that depends on which parameter is NULL. (One form for both was
     /// planned again for every receipt, which took about half of PostgreSQL's time per receipt.)
-    enum Lookup {
+    enum Lookup: CaseIterable {
         /// By `$1`, the notification id (Firetext, MMG).
         case id
         /// By `$2`, the provider's reference in `notifications.reference` (SES); `$1` is NULL.
         case reference
-
-        /// The lookup the parameters ask for: by id unless `$1` is NULL.
-        init(_ parameters: [String?]) { self = parameters.first.flatMap { $0 } == nil ? .reference : .id }
     }
 
     /// Whether a statement can store a complaint. Only a receipt mapped to `complaint` can, and most receipts are
     /// not: a statement with the complaint insert opens `complaints` and its indexes for every receipt, even when
     /// it inserts nothing, which cost about 8% of PostgreSQL's CPU per receipt in the benchmark.
-    enum Effect {
-        /// A status receipt: `$3` is an internal status, or NULL when unmapped.
+    enum Effect: CaseIterable {
+        /// A status receipt: `$3` is an internal status, `ignore`, or NULL when unmapped.
         case status
         /// A complaint: `$3` is `complaint`.
         case complaint
-
-        /// The effect the parameters ask for, from the mapped target `$3`.
-        init(_ parameters: [String?]) {
-            self = parameters.count > 2 && parameters[2] == "complaint" ? .complaint : .status
-        }
     }
 
-    /// Stores a new receipt and applies it, found by id.
-    static let recordByID = record(.id, .status)
+    /// The notification statuses in the order of the decided outcomes (`ReceiptDecisions.statusOrder`; a test
+    /// keeps the two the same).
+    static let statusOrder = ["created", "sending", "pending", "sent", "delivered", "temporary-failure", "permanent-failure", "technical-failure"]
+
+    /// Stores a new receipt and applies it, found by id (the pgbench ceiling runs this one).
+    static let recordByID = record(.id, .status, claim: false)
     /// Stores a new receipt and applies it, found by reference.
-    static let recordByReference = record(.reference, .status)
-    /// Stores a new complaint and applies it, found by id.
-    static let recordComplaintByID = record(.id, .complaint)
-    /// Stores a new complaint and applies it, found by reference.
-    static let recordComplaintByReference = record(.reference, .complaint)
-    /// Applies a stored receipt again, found by id.
-    static let retryByID = retry(.id, .status)
-    /// Applies a stored receipt again, found by reference.
-    static let retryByReference = retry(.reference, .status)
-    /// Applies a stored complaint again, found by id.
-    static let retryComplaintByID = retry(.id, .complaint)
-    /// Applies a stored complaint again, found by reference.
-    static let retryComplaintByReference = retry(.reference, .complaint)
+    static let recordByReference = record(.reference, .status, claim: false)
 
-    /// The record statement for these parameters.
-    static func record(for parameters: [String?]) -> PreparedStatement {
-        switch (Lookup(parameters), Effect(parameters)) {
-        case (.id, .status): recordByID
-        case (.reference, .status): recordByReference
-        case (.id, .complaint): recordComplaintByID
-        case (.reference, .complaint): recordComplaintByReference
+    /// Every form of the record and retry statements, for the plan tests and the benchmark.
+    static var allForms: [PreparedStatement] {
+        var forms: [PreparedStatement] = []
+        for lookup in Lookup.allCases {
+            for effect in Effect.allCases {
+                forms += [record(lookup, effect, claim: false), record(lookup, effect, claim: true), retry(lookup, effect)]
+            }
         }
+        return forms + [recordUnreadable]
     }
 
-    /// The retry statement for these parameters.
-    static func retry(for parameters: [String?]) -> PreparedStatement {
-        switch (Lookup(parameters), Effect(parameters)) {
-        case (.id, .status): retryByID
-        case (.reference, .status): retryByReference
-        case (.id, .complaint): retryComplaintByID
-        case (.reference, .complaint): retryComplaintByReference
-        }
-    }
-
-    /// A statement's name: its kind, its effect and its lookup.
-    private static func name(_ kind: String, _ by: Lookup, _ effect: Effect) -> String {
-        effect == .complaint ? "receipt_\(kind)_complaint_by_\(by)" : "receipt_\(kind)_by_\(by)"
+    /// A statement's name: its kind, its effect, whether it claims a token, and its lookup.
+    private static func name(_ kind: String, _ by: Lookup, _ effect: Effect, claim: Bool = false) -> String {
+        "receipt_\(kind)\(effect == .complaint ? "_complaint" : "")\(claim ? "_claiming_token" : "")_by_\(by)"
     }
 
     /// Stores a new receipt and applies it. Extra parameters: `$12` provider, `$13` raw body, `$14` content type,
-    /// `$15` raw status, `$16` detail code, `$17` provider timestamp (Unix seconds).
-    private static func record(_ by: Lookup, _ effect: Effect) -> PreparedStatement {
-        PreparedStatement(name: name("record", by, effect), sql: """
+    /// `$15` raw status, `$16` detail code, `$17` provider timestamp (Unix seconds), `$18` the outcomes when nothing
+    /// is written by the status found, `$19` the outcome behind an earlier waiting receipt, and in the claiming form
+    /// `$20` the one-time token: taken before (by any replica), it refuses the receipt, which is then stored nowhere
+    /// and answered `replayed`.
+    static func record(_ by: Lookup, _ effect: Effect, claim: Bool) -> PreparedStatement {
+        let claimed = claim ? """
+            token AS (
+                INSERT INTO webhook_tokens (provider, token) VALUES ($12::text, $20::text)
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            ),
+            """ : ""
+        let replayed = claim ? "UNION ALL SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM token)" : ""
+        return PreparedStatement(name: name("record", by, effect, claim: claim), sql: """
         WITH key AS (
             SELECT sha256(convert_to($12::text || E'\\n' || $13::text, 'UTF8')) AS dedupe_key
         ),
+        \(claimed)
         seen AS (
-            SELECT 1 FROM callback_receipts r WHERE r.dedupe_key = (SELECT dedupe_key FROM key)
+            SELECT 1 FROM callback_receipts r WHERE r.dedupe_key = (SELECT dedupe_key FROM key) \(replayed)
         ),
         \(lookup(by)),
         \(earlier(by, than: "")),
         \(change(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
         \(history),
-        \(complaint(effect, guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
+        \(complaint(effect, outcomes: "$18", guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
         decided AS (
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM seen) THEN 'duplicate' ELSE \(outcome(waiting: "'waiting'")) END AS outcome
+            SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM seen) THEN 'duplicate'
+                \(outcome(outcomes: "$18", behindEarlier: "$19"))
+            END AS outcome
         ),
         stored AS (
             INSERT INTO callback_receipts (
@@ -112,22 +109,45 @@ enum ReceiptStatements {
             ON CONFLICT (dedupe_key) DO NOTHING
             RETURNING id, outcome
         )
-        \(summary(outcome: "COALESCE((SELECT outcome FROM stored), 'duplicate')", receiptID: "(SELECT id FROM stored)"))
+        \(summary(
+            outcome: "COALESCE((SELECT outcome FROM stored), 'duplicate')",
+            receiptID: "(SELECT id FROM stored)",
+            replayed: claim ? "NOT EXISTS (SELECT 1 FROM token)" : "false"
+        ))
         """)
     }
 
+    /// Stores an event of a batch that could not be read, as `invalid`, with its raw text: `$1` provider, `$2` raw
+    /// text, `$3` content type. The same text stored before is a duplicate, as for any receipt.
+    static let recordUnreadable = PreparedStatement(name: "receipt_record_unreadable", sql: """
+        WITH key AS (
+            SELECT sha256(convert_to($1::text || E'\\n' || $2::text, 'UTF8')) AS dedupe_key
+        ),
+        stored AS (
+            INSERT INTO callback_receipts (provider, content_type, raw_body, raw_status, outcome, dedupe_key)
+            SELECT $1::text, $3::text, $2::text, '', 'invalid', key.dedupe_key FROM key
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING id, outcome
+        )
+        SELECT COALESCE((SELECT outcome FROM stored), 'duplicate') AS outcome,
+               NULL::text AS provider_reference, NULL::text AS status_written, NULL::integer AS history_version,
+               NULL::uuid AS notification_id, NULL::float8 AS elapsed_ms, (SELECT id FROM stored) AS receipt_id,
+               false AS replayed
+        """)
+
     /// Applies a stored receipt again (a `waiting` one, or one an operator re-drives) and records the new outcome
-    /// on its row. Extra parameters: `$12` receipt id, `$13` whether a receipt that still waits is given up
-    /// (`orphaned`).
-    private static func retry(_ by: Lookup, _ effect: Effect) -> PreparedStatement {
+    /// on its row. Extra parameters: `$12` receipt id, `$13` the outcomes when nothing is written by the status
+    /// found, `$14` the outcome behind an earlier waiting receipt (for a receipt that has waited as long as it may,
+    /// the decisions say `orphaned` where they would say `waiting`).
+    static func retry(_ by: Lookup, _ effect: Effect) -> PreparedStatement {
         PreparedStatement(name: name("retry", by, effect), sql: """
         WITH \(lookup(by)),
         \(earlier(by, than: "AND w.id < $12::bigint")),
         \(change(guard: "")),
         \(history),
-        \(complaint(effect, guard: "")),
+        \(complaint(effect, outcomes: "$13", guard: "")),
         decided AS (
-            SELECT \(outcome(waiting: "CASE WHEN $13::boolean THEN 'orphaned' ELSE 'waiting' END")) AS outcome
+            SELECT CASE \(outcome(outcomes: "$13", behindEarlier: "$14")) END AS outcome
         ),
         stored AS (
             UPDATE callback_receipts r
@@ -154,7 +174,7 @@ enum ReceiptStatements {
                AND w.next_attempt_at > now()
                AND (SELECT outcome FROM decided) <> 'waiting'
         )
-        \(summary(outcome: "(SELECT outcome FROM stored)", receiptID: "(SELECT id FROM stored)"))
+        \(summary(outcome: "(SELECT outcome FROM stored)", receiptID: "(SELECT id FROM stored)", replayed: "false"))
         """)
     }
 
@@ -241,9 +261,10 @@ enum ReceiptStatements {
         )
         """
 
-    /// Stores the complaint. The other forms only name `$9`-`$11`, in a query nothing reads, which PostgreSQL
-    /// drops from the plan: a parameter the SQL never mentions has no type, and the statement would not prepare.
-    private static func complaint(_ effect: Effect, guard extra: String) -> String {
+    /// Stores the complaint when the decisions say the receipt is one for the status found. The other forms only
+    /// name `$9`-`$11`, in a query nothing reads, which PostgreSQL drops from the plan: a parameter the SQL never
+    /// mentions has no type, and the statement would not prepare.
+    private static func complaint(_ effect: Effect, outcomes: String, guard extra: String) -> String {
         guard effect == .complaint else {
             return "complained AS (SELECT $9::text, $10::text, $11::float8 WHERE false)"
         }
@@ -252,32 +273,35 @@ enum ReceiptStatements {
             INSERT INTO complaints (notification_id, feedback_id, complaint_type, complained_at)
             SELECT f.id, $9::text, $10::text, to_timestamp($11::float8)
               FROM found f
-             WHERE $3::text = 'complaint' AND f.status <> 'created' AND NOT EXISTS (SELECT 1 FROM earlier) \(extra)
+             WHERE \(decided(outcomes, for: "f.status")) = 'complaint' AND NOT EXISTS (SELECT 1 FROM earlier) \(extra)
             ON CONFLICT (feedback_id) DO NOTHING
         )
         """
     }
 
-    /// The outcome, classified from what the statement found and did, in the order of
-    /// ``CallbackCore/TransitionRules/decide(target:current:)``.
-    private static func outcome(waiting: String) -> String {
+    /// The outcome from what the statement did and found: `applied` when it wrote, the decided outcome behind an
+    /// earlier waiting receipt, else the decided outcome for the status found. (The `WHEN` clauses of a `CASE`.)
+    private static func outcome(outcomes: String, behindEarlier: String) -> String {
         """
-        CASE
-            WHEN $3::text IS NULL THEN 'unmapped'
-            WHEN EXISTS (SELECT 1 FROM changed) THEN 'applied'
-            WHEN EXISTS (SELECT 1 FROM earlier) THEN \(waiting)
-            WHEN NOT EXISTS (SELECT 1 FROM found WHERE status <> 'created') THEN \(waiting)
-            WHEN $3::text = 'complaint' THEN 'complaint'
-            ELSE 'duplicate'
-        END
+        WHEN EXISTS (SELECT 1 FROM changed) THEN 'applied'
+                WHEN EXISTS (SELECT 1 FROM earlier) THEN \(behindEarlier)::text
+                ELSE \(decided(outcomes, for: "(SELECT status FROM found)"))
         """
+    }
+
+    /// The element of the decided outcomes (`$n::text[]`, in ``statusOrder`` then one for no
+    /// notification) for a status expression; a NULL status (no notification) takes the last.
+    private static func decided(_ outcomes: String, for status: String) -> String {
+        let order = "'{" + statusOrder.joined(separator: ",") + "}'::text[]"
+        return "(\(outcomes)::text[])[COALESCE(array_position(\(order), \(status)), \(statusOrder.count + 1))]"
     }
 
     /// The row each statement answers with. It names `$2` so that every form of a statement uses every shared
     /// parameter: one the SQL never mentions has no type, and PostgreSQL refuses to prepare the statement.
-    private static func summary(outcome: String, receiptID: String) -> String {
+    private static func summary(outcome: String, receiptID: String, replayed: String) -> String {
         """
         SELECT \(outcome) AS outcome,
+               \(replayed) AS replayed,
                $2::text AS provider_reference,
                (SELECT status FROM changed) AS status_written,
                (SELECT version FROM changed) AS history_version,

@@ -2,8 +2,10 @@ import CallbackCore
 
 /// Where receipts are stored and applied. The server depends on this protocol, not on PostgreSQL.
 public protocol ReceiptStore: Sendable {
-    /// Stores a receipt and applies it to its notification, atomically; returns only once committed.
-    func record(_ receipt: IncomingReceipt) async throws(DatabaseError) -> RecordedReceipt
+    /// Stores one request's receipts and applies each to its notification, all in one transaction; returns their
+    /// results, in order, only once committed. A request of one receipt is the usual case; a SendGrid request holds
+    /// many.
+    func record(_ receipts: [ArrivingReceipt]) async throws(DatabaseError) -> [RecordedReceipt]
 
     /// Applies again up to `limit` `waiting` receipts whose next attempt is due, orphaning those older than the
     /// schedule allows. Safe to run from several replicas at once: each receipt is taken by one of them.
@@ -38,4 +40,21 @@ public protocol ReceiptStore: Sendable {
 
     /// Whether the database answers.
     func isReady() async -> Bool
+}
+
+/// A receipt of a request, readable or not.
+public enum ArrivingReceipt: Sendable, Hashable {
+    /// A receipt to store and apply.
+    case receipt(IncomingReceipt)
+    /// An event of a batch that could not be read: stored as `invalid`.
+    case unreadable(UnreadableReceipt)
+}
+
+extension ReceiptStore {
+    /// Stores one receipt and applies it to its notification, atomically; returns only once committed.
+    public func record(_ receipt: IncomingReceipt) async throws(DatabaseError) -> RecordedReceipt {
+        let results = try await record([.receipt(receipt)])
+        guard let result = results.first else { throw .statementFailed(sqlState: "", message: "the receipt statement returned no row") }
+        return result
+    }
 }

@@ -15,6 +15,9 @@ public struct RecordedReceipt: Sendable, Hashable {
     public var millisecondsSinceSent: Double?
     /// The receipt's row in `callback_receipts`; `nil` when the very same receipt had been stored before.
     public var receiptID: Int64?
+    /// Whether the receipt was refused because its one-time token had been taken before (a replayed Mailgun
+    /// request): nothing was stored.
+    public var replayed: Bool
 
     /// Creates a result.
     public init(
@@ -23,7 +26,8 @@ public struct RecordedReceipt: Sendable, Hashable {
         historyVersion: Int? = nil,
         notificationID: UUID? = nil,
         millisecondsSinceSent: Double? = nil,
-        receiptID: Int64? = nil
+        receiptID: Int64? = nil,
+        replayed: Bool = false
     ) {
         self.outcome = outcome
         self.statusWritten = statusWritten
@@ -31,6 +35,7 @@ public struct RecordedReceipt: Sendable, Hashable {
         self.notificationID = notificationID
         self.millisecondsSinceSent = millisecondsSinceSent
         self.receiptID = receiptID
+        self.replayed = replayed
     }
 
     /// Whether this was a resend of a receipt already stored.
@@ -47,7 +52,8 @@ public struct RecordedReceipt: Sendable, Hashable {
             historyVersion: result.value("history_version").flatMap { Int($0) },
             notificationID: result.value("notification_id").flatMap(UUIDText.parse),
             millisecondsSinceSent: result.value("elapsed_ms").flatMap { Double($0) },
-            receiptID: result.value("receipt_id").flatMap { Int64($0) }
+            receiptID: result.value("receipt_id").flatMap { Int64($0) },
+            replayed: result.value("replayed") == "t"
         )
     }
 }

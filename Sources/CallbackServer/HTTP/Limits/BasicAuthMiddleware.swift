@@ -8,9 +8,12 @@ import Hummingbird
 /// says nothing about what was wrong.
 struct BasicAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let credentials: [BasicCredential]
+    /// Told of every refusal (counted as `callback.<provider>.rejected`).
+    let onRefusal: @Sendable () -> Void
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Self.presented(request).map(accepts) ?? false else {
+            onRefusal()
             return ResultEnvelope.error(.unauthorized, ["authentication required"], headers: [.wwwAuthenticate: #"Basic realm="callback-gateway""#])
         }
         return try await next(request, context)

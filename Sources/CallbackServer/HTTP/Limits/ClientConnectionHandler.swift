@@ -8,8 +8,8 @@ import NIOHTTPTypes
 /// ```
 /// socket ──► HTTP decoder ──► ClientConnectionHandler ──────────────────────────────► application (routes)
 ///                               holds head and body until the request's end has arrived, then passes it on
-///                               whole; a request larger than MAX_BODY_BYTES, or with the BodyBudget spent, is
-///                               passed on as it comes (the routes then refuse it: 413 or 503)
+///                               whole; a request larger than its route's limit (MAX_BODY_BYTES), or with the
+///                               BodyBudget spent, is passed on as it comes (the routes then refuse it: 413 or 503)
 /// ```
 ///
 /// - **Whole requests only**: the application starts on a request once all of it has arrived, so a client slow to
@@ -32,7 +32,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private let timeout: TimeAmount
     private let table: ConnectionTable
     private let budget: BodyBudget
-    private let maxBodyBytes: Int
+    private let bodyLimits: BodyLimits
+    /// The limit of the route the current request is for.
+    private var maxBodyBytes = 0
     private var ticket: ConnectionTable.Ticket?
     private var deadline: Scheduled<Void>?
     private var incoming = Incoming.between
@@ -47,11 +49,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case passing
     }
 
-    init(timeout: TimeAmount, table: ConnectionTable, budget: BodyBudget, maxBodyBytes: Int) {
+    init(timeout: TimeAmount, table: ConnectionTable, budget: BodyBudget, bodyLimits: BodyLimits) {
         self.timeout = timeout
         self.table = table
         self.budget = budget
-        self.maxBodyBytes = maxBodyBytes
+        self.bodyLimits = bodyLimits
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -66,6 +68,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), incoming) {
         case (.head(let head), _):
+            maxBodyBytes = bodyLimits.limit(forPath: head.path ?? "")
             let declared = head.headerFields[.contentLength].flatMap { Int($0) } ?? 0
             if declared > maxBodyBytes {
                 incoming = .passing

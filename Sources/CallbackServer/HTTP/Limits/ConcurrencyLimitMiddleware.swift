@@ -25,7 +25,7 @@ import Synchronization
 /// readiness (`GET /_status/ready`) take no slot: an orchestrator must not restart a healthy replica because it is busy.
 struct ConcurrencyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let limit: Int
-    let maxBodyBytes: Int
+    let bodyLimits: BodyLimits
     let inFlight: Counter
     let budget: BodyBudget
 
@@ -38,15 +38,16 @@ struct ConcurrencyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The paths that are never refused for load.
     static var unlimitedPaths: Set<String> { ["/_status", "/_status/ready"] }
 
-    init(limit: Int, maxBodyBytes: Int, budget: BodyBudget) {
+    init(limit: Int, bodyLimits: BodyLimits, budget: BodyBudget) {
         self.limit = limit
-        self.maxBodyBytes = maxBodyBytes
+        self.bodyLimits = bodyLimits
         self.inFlight = Counter()
         self.budget = budget
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.unlimitedPaths.contains(request.uri.path) { return try await next(request, context) }
+        let maxBodyBytes = bodyLimits.limit(forPath: request.uri.path)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
             throw NIOTooManyBytesError(maxBytes: maxBodyBytes)
         }

@@ -34,8 +34,11 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Pure: no database, network or clock. The system's libcrypto computes the digests and checks the signatures
+        // of the providers' webhooks (pure functions of bytes and keys).
         .target(
             name: "CallbackCore",
+            dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -2,7 +2,9 @@ import CallbackCore
 import FixtureSigning
 import Foundation
 
-/// Re-signs one SES fixture file in place.
+/// Re-signs one fixture file in place: an SES fixture as SNS signs it (below), any other provider's as that provider
+/// signs its requests, with the fixtures' test secrets (``ProviderRequestSigner``: a signature header or the
+/// signature inside the body; only the header lines and the signed values change).
 ///
 /// Only the values of `SignatureVersion`, `SigningCertURL` and `Signature` in the body change (added before the
 /// closing brace when absent); everything else, layout and line endings included, stays byte for byte, because
@@ -19,6 +21,7 @@ import Foundation
 struct FixtureResigner {
     let signer: SNSMessageSigner
     let certificateURL: String
+    let providers: ProviderRequestSigner
 
     enum Outcome {
         case signed, unchanged, notSES
@@ -34,11 +37,11 @@ struct FixtureResigner {
         } catch {
             return .failed("\(error)")
         }
-        guard fixture.provider == .ses else { return .notSES }
         let directives = text.split(whereSeparator: \.isNewline)
             .filter { $0.hasPrefix("# sign-fixtures:") }
             .map { $0.dropFirst("# sign-fixtures:".count).trimmingCharacters(in: .whitespaces) }
         if directives.contains("skip") { return .skipped("marked # sign-fixtures: skip") }
+        guard fixture.provider == .ses else { return resignProvider(file: file, text: text, fixture: fixture, corrupt: directives.contains("corrupt")) }
 
         let message: SNSSignedMessage
         let canonical: String
@@ -78,5 +81,62 @@ struct FixtureResigner {
             return .failed("cannot write it: \(error)")
         }
         return .signed
+    }
+
+    /// Signs a fixture of a provider other than SES: its signature header lines and body as the provider would send
+    /// them; `corrupt` spoils the signature afterwards, so that the fixture is refused.
+    private func resignProvider(file: String, text: String, fixture: ReceiptFixture, corrupt: Bool) -> Outcome {
+        let original = SignableRequest(headers: fixture.headers.map { .init(name: $0.name, value: $0.value) }, body: fixture.body)
+        var signed: SignableRequest
+        do {
+            signed = try providers.sign(fixture.provider, original)
+        } catch {
+            return .skipped(error.description)
+        }
+        if corrupt { signed = Self.corrupted(signed) }
+        if signed == original { return .unchanged }
+        guard let bodyRange = text.range(of: fixture.body, options: .backwards) else { return .failed("cannot locate the body") }
+        var result = text.replacingCharacters(in: bodyRange, with: signed.body)
+        let newline = text.contains("\r\n") ? "\r\n" : "\n"
+        var lines = result.components(separatedBy: newline)
+        guard let blank = lines.firstIndex(of: "") else { return .failed("no blank line before the body") }
+        let headerLines = lines[..<blank].indices.filter { lines[$0].lowercased().hasPrefix("header:") }
+        for index in headerLines.reversed() { lines.remove(at: index) }
+        let headerBlank = lines.firstIndex(of: "") ?? blank
+        lines.insert(contentsOf: signed.headers.map { "header: \($0.name): \($0.value)" }, at: headerBlank)
+        result = lines.joined(separator: newline)
+        guard result != text else { return .unchanged }
+        do {
+            try result.write(toFile: file, atomically: true, encoding: .utf8)
+        } catch {
+            return .failed("cannot write it: \(error)")
+        }
+        return .signed
+    }
+
+    /// The request with its signature spoiled: the last character of the signature header, or of the signed value in
+    /// the body (Mailgun's `signature`, Vonage's `sig`), changed.
+    private static func corrupted(_ request: SignableRequest) -> SignableRequest {
+        var request = request
+        let signatureHeaders = ["x-twilio-signature", "x-twilio-email-event-webhook-signature", "authorization"]
+        if let index = request.headers.firstIndex(where: { signatureHeaders.contains($0.name.lowercased()) }) {
+            request.headers[index].value = spoiled(request.headers[index].value)
+            return request
+        }
+        for name in ["\"signature\"", "sig="] {
+            guard let range = request.body.range(of: name, options: .backwards) else { continue }
+            var body = request.body
+            let after = body[range.upperBound...]
+            guard let digit = after.firstIndex(where: \.isHexDigit) else { continue }
+            body.replaceSubrange(digit...digit, with: body[digit] == "0" ? "1" : "0")
+            request.body = body
+            return request
+        }
+        return request
+    }
+
+    private static func spoiled(_ value: String) -> String {
+        guard let last = value.last else { return "x" }
+        return String(value.dropLast()) + (last == "A" ? "B" : "A")
     }
 }

@@ -39,9 +39,9 @@ struct SignFixturesCommand {
 
     static let usage = """
         usage: sign-fixtures [--key FILE] [--certificate-url URL] [PATH...]
-          Re-signs every SES fixture (.receipt) under PATH (default: fixtures) with the key in FILE
+          Re-signs every fixture (.receipt) under PATH (default: fixtures): SES ones with the key in FILE
           (default: fixtures/sns/fixture-signing-key.pem), naming URL as the signing certificate
-          (default: \(defaultCertificateURL)).
+          (default: \(defaultCertificateURL)); the other providers' with the test secrets in fixtures/keys.
         """
 
     /// Signs every SES fixture under the paths, in path order.
@@ -52,7 +52,13 @@ struct SignFixturesCommand {
         } catch {
             throw UsageError("cannot read the key \(keyPath): run from the project root, or pass --key")
         }
-        let resigner = FixtureResigner(signer: SNSMessageSigner(privateKeyPEM: key), certificateURL: certificateURL)
+        let providers: ProviderRequestSigner
+        do {
+            providers = try ProviderRequestSigner.fixtureSecrets(root: FileManager.default.currentDirectoryPath)
+        } catch {
+            throw UsageError("\(error.description): run from the project root")
+        }
+        let resigner = FixtureResigner(signer: SNSMessageSigner(privateKeyPEM: key), certificateURL: certificateURL, providers: providers)
         var report = SignReport()
         for file in try receiptFiles() {
             report.add(file, resigner.resign(file: file))

@@ -4,10 +4,11 @@ import Testing
 
 @Suite("Mapping table")
 struct MappingTableTests {
-    @Test("the default file parses and holds every row of the documented table")
+    @Test("the default file parses, holds rows for every provider, and every row of the documented table")
     func defaultRows() throws {
         let table = try DefaultMappings.table()
-        #expect(table.entries.count == 22)
+        #expect(Set(table.entries.map(\.key.provider)) == Set(Provider.allCases))
+        #expect(table.entries.filter { [.firetext, .mmg, .ses].contains($0.key.provider) }.count == 22)
     }
 
     struct Row: Sendable, CustomTestStringConvertible {

@@ -1,3 +1,4 @@
+import CallbackCore
 import Foundation
 import Testing
 import TestSupport
@@ -10,7 +11,7 @@ struct MappingsCommandTests {
         #expect(output.status == 0)
         let rows = output.standardOutput.split(separator: "\n").filter { !$0.hasPrefix("#") }
             .map { $0.split(separator: " ").joined(separator: " ") }
-        #expect(rows.count == 22)
+        #expect(rows.count == (try DefaultMappings.table()).entries.count)
         #expect(rows.contains("firetext 1 101 -> permanent-failure"))
         #expect(rows.contains("ses Bounce Undetermined -> temporary-failure"))
         #expect(rows.contains("mmg 4 -> temporary-failure"))

@@ -21,13 +21,19 @@ struct Harness {
     /// Answers the gateway's subscription confirmations (200 unless told otherwise) and records them.
     let subscriptionOpener = RecordingOpener()
 
+    /// `providers`: the providers' credentials and signature checks, by default those the fixtures are signed for;
+    /// credentials `configuration` gives win.
     init(
         database: TestDatabase, configuration: GatewayConfiguration = GatewayConfiguration(), mappings: MappingTable? = nil,
-        sns: SNSConfiguration = .fixtures
+        sns: SNSConfiguration = .fixtures, providers: ProviderConfiguration? = nil
     ) throws {
         self.database = database
+        let providers = try providers ?? ProviderConfiguration.resolve(SNSFixtures.providerSettings)
         var configuration = configuration
         configuration.sns = sns
+        configuration.providerCredentials = providers.credentials.merging(configuration.providerCredentials) { $1 }
+        configuration.authenticators = providers.authenticators.merging(configuration.authenticators) { $1 }
+        configuration.providerBodyLimits = providers.bodyLimits.merging(configuration.providerBodyLimits) { $1 }
         self.configuration = configuration
         self.interpreter = ReceiptInterpreter(mappings: try mappings ?? DefaultMappings.table(), adapters: ReceiptInterpreter.standardAdapters)
     }
@@ -58,6 +64,8 @@ struct Answer: Decodable, Equatable {
     var outcome: String?
     var status: String?
     var message: [String]?
+    /// A batch's outcomes, counted.
+    var outcomes: [String: Int]?
 }
 
 extension TestClientProtocol {

@@ -19,9 +19,21 @@ public enum SNSFixtures {
     public static let certificateURL = "https://sns.eu-west-2.amazonaws.com/SimpleNotificationService-fixture.pem"
 
     /// The settings a gateway process under test needs to accept the fixtures' SES messages, with verification
-    /// on. Confirmation is left to an operator: no test may call Amazon.
+    /// on, and every other provider's signed fixtures (`fixtures/keys/providers.env`). Confirmation is left to an
+    /// operator: no test may call Amazon.
     public static var gatewayEnvironment: [String: String] {
-        ["SNS_CERTIFICATE_DIR": certificateDirectory, "SNS_TOPIC_ARNS": topicARN, "SNS_CONFIRM_SUBSCRIPTIONS": "no"]
+        providerSettings.merging(["SNS_CERTIFICATE_DIR": certificateDirectory, "SNS_TOPIC_ARNS": topicARN, "SNS_CONFIRM_SUBSCRIPTIONS": "no"]) { $1 }
+    }
+
+    /// The test secrets the providers' fixtures are signed with, as settings (`fixtures/keys/providers.env`).
+    public static var providerSettings: [String: String] {
+        let text = (try? String(contentsOfFile: root.appendingPathComponent("fixtures/keys/providers.env").path, encoding: .utf8)) ?? ""
+        return ProviderRequestSigner.settings(environmentFile: text)
+    }
+
+    /// A signer with the providers' test secrets.
+    public static var providerSigner: ProviderRequestSigner {
+        get throws { try ProviderRequestSigner.fixtureSecrets(root: root.path) }
     }
 
     /// A signer with the fixture key.

@@ -56,6 +56,18 @@ struct JSONObjectReader {
         return nonBlank(text, name, required: required, problems: &problems)
     }
 
+    /// A number member (or a string holding one), as a `Double`; `nil` when absent or not a finite number, which is
+    /// never a problem (for timestamps).
+    func number(_ name: String) -> Double? {
+        guard !refused.contains(name), let value = members[name] else { return nil }
+        switch value {
+        case .integer(let integer): return Double(integer)
+        case .number(let number): return number.isFinite ? number : nil
+        case .string(let string): return Double(string.trimmingWhitespace()).flatMap { $0.isFinite ? $0 : nil }
+        default: return nil
+        }
+    }
+
     /// A string member exactly as sent, untrimmed and possibly empty, for fields a signature covers.
     func exactText(_ name: String, problems: inout ProblemList) -> String? {
         guard !refused.contains(name), let value = members[name], value != .null else { return nil }

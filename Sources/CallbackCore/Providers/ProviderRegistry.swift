@@ -9,6 +9,10 @@ public enum ProviderRegistry {
         .firetext,
         .mmg,
         .ses,
+        .postmark,
+        .mailgun,
+        .twilio,
+        .sendgrid,
     ]
 
     private static let byName: [String: ProviderUnit] = Dictionary(

@@ -18,6 +18,9 @@ public struct ProviderUnit: Sendable {
     public let headers: [String]
     /// The setting for the largest body its route takes, when it is not `MAX_BODY_BYTES` (SendGrid's batches).
     public let bodyLimit: BodyLimit?
+    /// Signs a request as the provider does, for its fixtures and tests; `nil` when it signs nothing (Basic-auth
+    /// providers get their `Authorization` header from their credentials).
+    public let fixtureSigner: (any FixtureRequestSigner)?
 
     /// Whether a provider delivers text messages or email.
     public enum Channel: String, Sendable {
@@ -58,7 +61,8 @@ public struct ProviderUnit: Sendable {
         adapter: any ReceiptAdapter,
         authenticity: Authenticity,
         headers: [String] = [],
-        bodyLimit: BodyLimit? = nil
+        bodyLimit: BodyLimit? = nil,
+        fixtureSigner: (any FixtureRequestSigner)? = nil
     ) {
         self.provider = provider
         self.displayName = displayName
@@ -68,6 +72,7 @@ public struct ProviderUnit: Sendable {
         self.authenticity = authenticity
         self.headers = headers
         self.bodyLimit = bodyLimit
+        self.fixtureSigner = fixtureSigner
     }
 
     /// The path the provider posts its receipts to: `/notifications/<channel>/<provider>`, the paths GOV.UK Notify

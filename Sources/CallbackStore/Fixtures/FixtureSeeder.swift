@@ -4,9 +4,10 @@ import Foundation
 /// Loads fixture notifications into the database, replacing any earlier copy of them, so that the fixture
 /// receipts can be replayed again and again with the same result.
 ///
-/// Replacing means: the notifications, their history and complaints, and every stored receipt that is about one of
-/// them or whose body is one of the fixture bodies (otherwise a second replay would only meet duplicates). Fixture
-/// ids are fixed UUIDs that belong to the fixtures alone.
+/// Replacing means: the notifications, their history and complaints, every stored receipt that is about one of
+/// them or whose body is one of the fixture bodies (or, for a batch, one of its events), and the one-time tokens the
+/// fixtures carry (otherwise a second replay would only meet duplicates and replays). Fixture ids are fixed UUIDs
+/// that belong to the fixtures alone.
 public struct FixtureSeeder: Sendable {
     private let workers: DatabaseWorkers
 
@@ -21,13 +22,28 @@ public struct FixtureSeeder: Sendable {
         try await workers.run { connection throws(DatabaseError) in
             try connection.transaction { () throws(DatabaseError) -> Int in
                 for receipt in receipts {
-                    _ = try connection.query(Statements.forgetReceipt, [receipt.provider.rawValue, receipt.body])
+                    for text in Self.storedTexts(of: receipt) {
+                        _ = try connection.query(Statements.forgetReceipt, [receipt.provider.rawValue, text])
+                    }
+                    _ = try connection.query(Statements.forgetTokens, [receipt.provider.rawValue, receipt.body])
                 }
                 for notification in notifications {
                     _ = try connection.query(Statements.forgetNotification, [notification.id.uuidString.lowercased(), notification.reference])
                     try Self.insert(notification, on: connection)
                 }
                 return notifications.count
+            }
+        }
+    }
+
+    /// The texts a fixture's receipts are stored under: its body, and each event's own text when it is a batch.
+    private static func storedTexts(of fixture: ReceiptFixture) -> [String] {
+        guard let adapter = ProviderRegistry.unit(for: fixture.provider)?.adapter,
+              case .batch(let events)? = try? adapter.parse(fixture.payload)
+        else { return [fixture.body] }
+        return [fixture.body] + events.map { event in
+            switch event {
+            case .receipt(_, let text), .unreadable(let text, _): text
             }
         }
     }
@@ -47,6 +63,10 @@ public struct FixtureSeeder: Sendable {
     private enum Statements {
         static let forgetReceipt = PreparedStatement(name: "fixture_forget_receipt", sql: """
             DELETE FROM callback_receipts WHERE dedupe_key = sha256(convert_to($1::text || E'\\n' || $2::text, 'UTF8'))
+            """)
+        /// The one-time tokens a fixture's body holds (a test database's table is small: it is read whole).
+        static let forgetTokens = PreparedStatement(name: "fixture_forget_tokens", sql: """
+            DELETE FROM webhook_tokens WHERE provider = $1::text AND strpos($2::text, token) > 0
             """)
         static let forgetNotification = PreparedStatement(name: "fixture_forget_notification", sql: """
             WITH receipts AS (

@@ -1,0 +1,23 @@
+extension Provider {
+    /// Postmark (email), JSON webhooks.
+    public static let postmark = Provider(defining: "postmark")
+}
+
+extension ProviderUnit {
+    /// Postmark: `POST /notifications/email/postmark`, one event per request (`RecordType` Delivery, Bounce,
+    /// SpamComplaint, Open, Click, SubscriptionChange). Postmark signs nothing: its webhooks carry Basic
+    /// authentication when the webhook URL holds credentials (`https://user:password@host/...`).
+    public static let postmark = ProviderUnit(
+        provider: .postmark,
+        displayName: "Postmark",
+        channel: .email,
+        metricRoute: .init(module: "email_callback", endpoint: "process_postmark_response"),
+        adapter: PostmarkAdapter(),
+        authenticity: .basicAuth(ProviderSetting(
+            variable: "POSTMARK_CALLBACK_CREDENTIALS",
+            help: "user:password Postmark must present, as given in its webhook URL (comma-separated to rotate); open when unset",
+            valueName: "user:password",
+            isSecret: true
+        ))
+    )
+}

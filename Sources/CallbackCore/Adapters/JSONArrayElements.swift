@@ -23,21 +23,19 @@ enum JSONArrayElements {
                     inString = false
                 }
             } else {
-                switch byte {
-                case UInt8(ascii: "\""):
+                let closes = byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]")
+                if byte == UInt8(ascii: "\"") {
                     inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
                     depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]") where depth > 0:
+                } else if closes && depth > 0 {
                     depth -= 1
-                case UInt8(ascii: ","), UInt8(ascii: "]"):
-                    // At depth 0: the end of an element (a `]` here closes the array itself).
+                } else if depth == 0 && (byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]")) {
+                    // The end of an element; a `]` here closes the array itself.
                     let element = trimmed(body[start..<index])
                     if !element.isEmpty { elements.append(element) }
                     if byte == UInt8(ascii: "]") { return elements }
                     start = skipSpace(body, from: index + 1)
-                default:
-                    break
                 }
             }
             index += 1

@@ -58,6 +58,24 @@ ensure_packages() {
         die "swift not found on PATH nor in /opt/swift/usr/bin: install the Swift 6.3 toolchain for Linux and put its usr/bin on PATH"
 }
 
+# The providers' own SDKs from PyPI, pinned, which the tests check the gateway's signature code against:
+# Twilio's RequestValidator, SendGrid's EventWebhook, Vonage's signature (3.x, the last with the MD5 hash method).
+CALLBACK_PROVIDER_SDKS=(twilio==9.13.0 sendgrid==6.12.5 vonage==3.18.0)
+
+# ensure_provider_sdks FOLDER: a Python virtual environment in FOLDER with the providers' SDKs; prints its python.
+ensure_provider_sdks() {
+    local folder=$1 python=$1/bin/python
+    if [[ ! -x $python ]] || ! "$python" -c 'import twilio, sendgrid, vonage' >/dev/null 2>&1; then
+        command -v python3 >/dev/null 2>&1 || die "python3 not found: the tests check signatures against the providers' SDKs (apt-get install python3 python3-venv)"
+        say "installing the providers' SDKs (${CALLBACK_PROVIDER_SDKS[*]}) into $folder"
+        python3 -m venv "$folder" >&2 ||
+            die "cannot make a Python virtual environment in $folder: apt-get install python3-venv, then run again"
+        "$python" -m pip install -q --disable-pip-version-check "${CALLBACK_PROVIDER_SDKS[@]}" >&2 ||
+            die "pip could not install ${CALLBACK_PROVIDER_SDKS[*]} from PyPI: check the network, then run again"
+    fi
+    printf '%s\n' "$python"
+}
+
 # Where the PostgreSQL server binaries (initdb, pg_ctl, postgres, psql) live; Debian keeps them off PATH.
 pg_bindir() {
     pg_config --bindir

@@ -123,6 +123,18 @@ struct AdapterFuzzer {
         switch result {
         case .success(.receipt(let receipt)):
             check(receipt)
+        case .success(.batch(let events)):
+            require(adapter.provider == .sendgrid, "\(adapter.provider) returned a batch")
+            for event in events {
+                switch event {
+                case .receipt(let receipt, let text):
+                    check(receipt)
+                    require(!text.isEmpty, "a batch event with no text")
+                case .unreadable(let text, let problems):
+                    require(!text.isEmpty, "an unreadable batch event with no text")
+                    check(InvalidCallback(provider: adapter.provider, problems: []), prefixed: problems)
+                }
+            }
         case .success(.subscriptionConfirmation(let message)):
             require(adapter.provider == .ses, "\(adapter.provider) returned a subscription confirmation")
             check(message, subscribeURLRequired: true)
@@ -144,15 +156,21 @@ struct AdapterFuzzer {
         switch (adapter.provider, receipt.lookup) {
         case (.firetext, .id), (.mmg, .id):
             break
-        case (.ses, .reference(let reference)):
+        case (.ses, .reference(let reference)), (.twilio, .reference(let reference)):
             requireText(reference, "lookup reference")
-            require(reference == receipt.providerReference, "SES lookup \(show(reference)) is not the providerReference")
-        default:
+            require(reference == receipt.providerReference, "\(adapter.provider) lookup \(show(reference)) is not the providerReference")
+        case (.firetext, _), (.mmg, _), (.ses, _), (.twilio, _):
             violated("\(adapter.provider) looks notifications up by \(show(receipt.lookup))")
+        case (_, .reference(let reference)):
+            // The newer providers name our id when the message carried it, else their own message id.
+            requireText(reference, "lookup reference")
+        case (_, .id):
+            break
         }
         checkInstant(receipt.providerTimestamp, "providerTimestamp")
         if let complaint = receipt.complaint {
-            require(adapter.provider == .ses && receipt.rawStatus == "Complaint", "complaint details on \(show(receipt))")
+            if adapter.provider == .ses { require(receipt.rawStatus == "Complaint", "complaint details on \(show(receipt))") }
+            require(![Provider.firetext, .mmg, .twilio].contains(adapter.provider), "complaint details on an SMS receipt: \(show(receipt))")
             requireText(complaint.feedbackID, "complaint.feedbackID")
             requireText(complaint.complaintType, "complaint.complaintType")
             checkInstant(complaint.complainedAt, "complaint.complainedAt")
@@ -174,13 +192,14 @@ struct AdapterFuzzer {
 
     /// Problems: at least one, each prefixed, listed once, and built from the adapter's own words (bounded in
     /// length, no NUL), never from the body's values.
-    private func check(_ error: InvalidCallback) {
+    private func check(_ error: InvalidCallback, prefixed given: [String]? = nil) {
+        let problems = given ?? error.problems
         require(error.provider == adapter.provider, "error from \(adapter.provider) names \(error.provider)")
-        require(!error.problems.isEmpty, "InvalidCallback with no problems")
-        require(error.problems.count <= 40, "\(error.problems.count) problems listed")
-        require(Set(error.problems).count == error.problems.count, "a problem listed twice: \(show(error.problems))")
+        require(!problems.isEmpty, "InvalidCallback with no problems")
+        require(problems.count <= 40, "\(problems.count) problems listed")
+        require(Set(problems).count == problems.count, "a problem listed twice: \(show(problems))")
         let prefix = "\(adapter.provider.displayName) callback failed: "
-        for problem in error.problems {
+        for problem in problems {
             require(problem.hasPrefix(prefix), "problem without the prefix \(show(prefix)): \(show(problem))")
             require(problem.utf8.count > prefix.utf8.count, "empty problem")
             require(problem.utf8.count <= 200, "a problem of \(problem.utf8.count) bytes, likely echoing the body: \(show(problem))")
@@ -210,6 +229,22 @@ struct AdapterFuzzer {
             check(error)
             let long = (receipt.providerReference?.utf8.count ?? 0) > 256 || (receipt.complaint?.feedbackID?.utf8.count ?? 0) > 256
             require(long, "the interpreter refused a receipt without an over-long identifier: \(show(error))")
+        case (.success(.batch(let events)), .success(.batch(let mapped))):
+            require(events.count == mapped.count, "the interpreter changed the number of events")
+            for (event, interpreted) in zip(events, mapped) {
+                switch (event, interpreted) {
+                case (.receipt(let receipt, let text), .receipt(let mappedReceipt, let mappedText)):
+                    require(mappedReceipt.receipt == receipt && text == mappedText, "the interpreter changed an event")
+                    _ = mappedReceipt.plan
+                case (.receipt(let receipt, _), .unreadable):
+                    let long = (receipt.providerReference?.utf8.count ?? 0) > 256 || (receipt.complaint?.feedbackID?.utf8.count ?? 0) > 256
+                    require(long, "the interpreter refused an event without an over-long identifier")
+                case (.unreadable(let text, _), .unreadable(let mappedText, _)):
+                    require(text == mappedText, "the interpreter changed an unreadable event")
+                default:
+                    violated("the interpreter made an unreadable event readable")
+                }
+            }
         case (.success(.subscriptionConfirmation(let message)), .success(.subscriptionConfirmation(let other))),
              (.success(.unsubscribeConfirmation(let message)), .success(.unsubscribeConfirmation(let other))):
             require(message == other, "the interpreter changed a control message")

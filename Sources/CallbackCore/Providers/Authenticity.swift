@@ -15,6 +15,8 @@ public enum Authenticity: Sendable {
 
 /// A provider's signature check, as it is set up from its settings.
 public struct SignatureScheme: Sendable {
+    /// What is signed and how, for the documentation.
+    public let summary: String
     /// The settings the check reads.
     public let settings: [ProviderSetting]
     /// Builds the check from the settings' values (by variable; only those given are present); `nil` when the
@@ -23,9 +25,11 @@ public struct SignatureScheme: Sendable {
 
     /// Creates a scheme.
     public init(
+        summary: String,
         settings: [ProviderSetting],
         make: @escaping @Sendable ([String: String]) throws(ProviderSettingError) -> (any RequestAuthenticator)?
     ) {
+        self.summary = summary
         self.settings = settings
         self.make = make
     }

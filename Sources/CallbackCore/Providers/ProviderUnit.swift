@@ -21,6 +21,8 @@ public struct ProviderUnit: Sendable {
     /// Signs a request as the provider does, for its fixtures and tests; `nil` when it signs nothing (Basic-auth
     /// providers get their `Authorization` header from their credentials).
     public let fixtureSigner: (any FixtureRequestSigner)?
+    /// How to point the provider at the gateway, for `docs/providers.md` (Markdown, a paragraph or two).
+    public let setup: String
 
     /// Whether a provider delivers text messages or email.
     public enum Channel: String, Sendable {
@@ -62,7 +64,8 @@ public struct ProviderUnit: Sendable {
         authenticity: Authenticity,
         headers: [String] = [],
         bodyLimit: BodyLimit? = nil,
-        fixtureSigner: (any FixtureRequestSigner)? = nil
+        fixtureSigner: (any FixtureRequestSigner)? = nil,
+        setup: String
     ) {
         self.provider = provider
         self.displayName = displayName
@@ -73,6 +76,7 @@ public struct ProviderUnit: Sendable {
         self.headers = headers
         self.bodyLimit = bodyLimit
         self.fixtureSigner = fixtureSigner
+        self.setup = setup
     }
 
     /// The path the provider posts its receipts to: `/notifications/<channel>/<provider>`, the paths GOV.UK Notify

@@ -17,6 +17,11 @@ extension ProviderUnit {
             help: "user:password Firetext must present (comma-separated to rotate); open when unset",
             valueName: "user:password",
             isSecret: true
-        ))
+        )),
+        setup: """
+            Give Firetext the delivery receipt URL `https://<gateway>/notifications/sms/firetext`, with the `user:password` \
+            of `FIRETEXT_CALLBACK_CREDENTIALS` in it if Firetext is to authenticate (`https://user:password@<gateway>/...`). \
+            Send each message with our notification id as Firetext's `reference`.
+            """
     )
 }

@@ -17,6 +17,10 @@ extension ProviderUnit {
             help: "user:password MMG must present (comma-separated to rotate); open when unset",
             valueName: "user:password",
             isSecret: true
-        ))
+        )),
+        setup: """
+            Give MMG the delivery receipt URL `https://<gateway>/notifications/sms/mmg`, with the credentials of \
+            `MMG_CALLBACK_CREDENTIALS` if MMG is to authenticate. Send each message with our notification id as MMG's `CID`.
+            """
     )
 }

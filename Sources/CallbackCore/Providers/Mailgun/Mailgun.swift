@@ -13,9 +13,18 @@ extension ProviderUnit {
         channel: .email,
         metricRoute: .init(module: "email_callback", endpoint: "process_mailgun_response"),
         adapter: MailgunAdapter(),
-        authenticity: .signature(SignatureScheme(settings: [MailgunSignature.signingKeys]) { values throws(ProviderSettingError) in
+        authenticity: .signature(SignatureScheme(
+            summary: "hex HMAC-SHA256 of `signature.timestamp` and `signature.token`, keyed by the webhook signing key; the signature does not cover the event, so each token is accepted once, across every replica, and the timestamp may be at most a day old",
+            settings: [MailgunSignature.signingKeys]
+        ) { values throws(ProviderSettingError) in
             try SignatureSettings.list(MailgunSignature.signingKeys, in: values).map(MailgunSignature.init(keys:))
         }),
-        fixtureSigner: MailgunFixtureSigner()
+        fixtureSigner: MailgunFixtureSigner(),
+        setup: """
+            In the domain's webhooks, set `https://<gateway>/notifications/email/mailgun` for Delivered, Permanent \
+            Failure, Temporary Failure and Spam Complaints, and put the domain's HTTP webhook signing key in \
+            `MAILGUN_WEBHOOK_SIGNING_KEYS`. Send each message with the variable `v:notification_id` set to our id, or \
+            keep the message id Mailgun answered the send with (without `<>`) as the notification's `reference`.
+            """
     )
 }

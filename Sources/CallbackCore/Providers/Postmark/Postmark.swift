@@ -18,6 +18,13 @@ extension ProviderUnit {
             help: "user:password Postmark must present, as given in its webhook URL (comma-separated to rotate); open when unset",
             valueName: "user:password",
             isSecret: true
-        ))
+        )),
+        setup: """
+            In the message stream's webhooks, add `https://user:password@<gateway>/notifications/email/postmark` with the \
+            credentials of `POSTMARK_CALLBACK_CREDENTIALS` (Postmark sends them as Basic authentication), and tick \
+            Delivery, Bounce and Spam Complaint (opens and clicks are stored as `ignored` if ticked). Send each message \
+            with `Metadata: {"notification_id": "<our id>"}`, or keep Postmark's `MessageID` as the notification's \
+            `reference`.
+            """
     )
 }

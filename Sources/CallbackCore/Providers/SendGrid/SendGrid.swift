@@ -13,7 +13,10 @@ extension ProviderUnit {
         channel: .email,
         metricRoute: .init(module: "email_callback", endpoint: "process_sendgrid_response"),
         adapter: SendGridAdapter(),
-        authenticity: .signature(SignatureScheme(settings: [SendGridSignature.publicKeys]) { values throws(ProviderSettingError) in
+        authenticity: .signature(SignatureScheme(
+            summary: "Signed Event Webhook: ECDSA P-256 with SHA-256 over `X-Twilio-Email-Event-Webhook-Timestamp` followed by the raw body, signature in `X-Twilio-Email-Event-Webhook-Signature`; the timestamp may be at most a day old",
+            settings: [SendGridSignature.publicKeys]
+        ) { values throws(ProviderSettingError) in
             try SendGridSignature.make(values)
         }),
         headers: [SendGridSignature.signatureHeader, SendGridSignature.timestampHeader],
@@ -27,6 +30,14 @@ extension ProviderUnit {
             defaultBytes: 4 * 1024 * 1024,
             range: (64 * 1024)...(64 * 1024 * 1024)
         ),
-        fixtureSigner: SendGridFixtureSigner()
+        fixtureSigner: SendGridFixtureSigner(),
+        setup: """
+            In Mail Settings, Event Webhook, set the HTTP Post URL `https://<gateway>/notifications/email/sendgrid`, \
+            choose the delivery events (Processed, Dropped, Deferred, Bounced, Delivered, Spam Report; engagement \
+            events are stored as `ignored`), turn on Signed Event Webhook and put its verification key in \
+            `SENDGRID_WEBHOOK_PUBLIC_KEYS`. Send each message with the custom argument `notification_id` set to our id, \
+            or keep the `X-Message-Id` SendGrid answered the send with as the notification's `reference`. A batch's \
+            events are stored in one transaction, each as its own receipt.
+            """
     )
 }

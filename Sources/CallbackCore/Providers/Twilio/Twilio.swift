@@ -13,10 +13,18 @@ extension ProviderUnit {
         channel: .sms,
         metricRoute: .init(module: "sms_callback", endpoint: "process_twilio_response"),
         adapter: TwilioAdapter(),
-        authenticity: .signature(SignatureScheme(settings: [TwilioSignature.authTokens, TwilioSignature.callbackURL]) { values throws(ProviderSettingError) in
+        authenticity: .signature(SignatureScheme(
+            summary: "`X-Twilio-Signature`: base64 HMAC-SHA1, keyed by an auth token, of `TWILIO_CALLBACK_URL` followed by every posted parameter sorted by name, each name then its value (the URL is also tried with its default port and without a port, as Twilio's validator does)",
+            settings: [TwilioSignature.authTokens, TwilioSignature.callbackURL]
+        ) { values throws(ProviderSettingError) in
             try TwilioSignature.make(values)
         }),
         headers: [TwilioSignature.header],
-        fixtureSigner: TwilioFixtureSigner()
+        fixtureSigner: TwilioFixtureSigner(),
+        setup: """
+            Send each message with `StatusCallback` set to the gateway's public URL for this route, exactly as in \
+            `TWILIO_CALLBACK_URL` (the signature covers it), and put the account's auth token in `TWILIO_AUTH_TOKENS`. \
+            The notification's `reference` must be the `sid` Twilio answered the send with (`MessageSid`).
+            """
     )
 }

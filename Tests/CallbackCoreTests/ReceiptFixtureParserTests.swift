@@ -63,6 +63,12 @@ struct ReceiptFixtureParserTests {
         #expect(outcomeOnly.expectation == .init(httpStatus: 200, outcome: "duplicate", statusWritten: nil))
     }
 
+    @Test("expect: 200 batch, the answer to a batch of events, which writes no one status")
+    func batchExpectation() throws {
+        let batch = try ReceiptFixtureParser.parse("provider: sendgrid\nexpect: 200 batch\n\n[]", file: "f")
+        #expect(batch.expectation == .init(httpStatus: 200, outcome: ReceiptFixture.Expectation.batch, statusWritten: nil))
+    }
+
     struct ErrorCase: Sendable, CustomTestStringConvertible {
         var name: String
         var text: String
@@ -85,7 +91,9 @@ struct ReceiptFixtureParserTests {
         ErrorCase(name: "expect with four words", text: "provider: mmg\nexpect: 200 applied delivered twice\n\n{}", line: 2,
                   message: "expected `expect: <HTTP status> [outcome] [status written]`, e.g. `expect: 200 applied delivered`"),
         ErrorCase(name: "expect with an unknown outcome", text: "provider: mmg\n# c\nexpect: 200 delivered\n\n{}", line: 3,
-                  message: "unknown outcome \"delivered\"; use one of applied, duplicate, waiting, orphaned, unmapped, complaint, ignored, invalid"),
+                  message: "unknown outcome \"delivered\"; use one of applied, duplicate, waiting, orphaned, unmapped, complaint, ignored, invalid, batch"),
+        ErrorCase(name: "expect: batch with a status", text: "provider: sendgrid\nexpect: 200 batch delivered\n\n[]", line: 2,
+                  message: "a batch writes no one status; use `expect: <HTTP status> batch`"),
         ErrorCase(name: "expect with an unknown status", text: "provider: mmg\nexpect: 200 applied deliverd\n\n{}", line: 2,
                   message: "unknown status \"deliverd\""),
         ErrorCase(name: "header line without a colon", text: "provider: firetext\ncontent-type application/json\n\nx", line: 2,

@@ -31,24 +31,28 @@ struct FixtureTests {
                 }
             }
 
-            // One receipt row per stored answer: a resend (same provider and body as an earlier fixture) and an SNS
-            // control message store nothing, and a 400 stores nothing.
+            // One receipt row per stored answer: a resend (same provider and body as an earlier fixture answered 200)
+            // and an SNS control message store nothing, and a refusal or a 400 stores nothing. A batch stores one row
+            // per event, as its answer counts them; a batch sent again meets only events stored before, so nothing.
             var bodies: Set<String> = []
             var stored: [String: Int] = [:]
-            for (item, reply) in zip(receipts, replies) {
-                let isFirst = bodies.insert(item.fixture.provider.rawValue + "\n" + item.fixture.body).inserted
-                if reply.status == 200, isFirst, let outcome = reply.answer?.outcome, ReceiptOutcome(rawValue: outcome) != nil {
-                    stored[outcome, default: 0] += 1
+            var applied = 0
+            for (item, reply) in zip(receipts, replies) where reply.status == 200 {
+                let outcomes = FixtureSet.storedOutcomes(of: reply)
+                applied += outcomes["applied"] ?? 0
+                if bodies.insert(item.fixture.provider.rawValue + "\n" + item.fixture.body).inserted {
+                    stored.merge(outcomes, uniquingKeysWith: +)
                 }
             }
             #expect(try await database.count("callback_receipts") == stored.values.reduce(0, +))
             let rows = try await database.query("SELECT outcome, count(*) AS n FROM callback_receipts GROUP BY outcome")
-            #expect(Dictionary(uniqueKeysWithValues: rows.rows.map { ($0[0] ?? "", Int($0[1] ?? "") ?? -1) }) == stored)
+            #expect(Dictionary(uniqueKeysWithValues: rows.rows.map { ($0[0] ?? "", Int($0[1] ?? "") ?? -1) }) == stored.filter { $0.value > 0 })
 
-            // Every applied answer wrote exactly one history row on top of the seeded one.
-            let applied = replies.filter { $0.answer?.outcome == "applied" }.count
+            // Every applied answer (or applied event of a batch) wrote exactly one history row on top of the seeded
+            // one, and every complaint stored recorded one complaint (a complaint about a notification not there
+            // yet waits instead, and is stored as waiting).
             #expect(try await database.count("notification_history") == notifications.count + applied)
-            #expect(try await database.count("complaints") == 1)
+            #expect(try await database.count("complaints") == stored["complaint", default: 0])
 
             // Firetext 2 then 1 (firetext/03-04): pending, then temporary-failure, history versions 1, 2, 3.
             let sequence = try #require(UUID(uuidString: "1f000000-0000-4000-8000-000000000103"))
@@ -64,6 +68,22 @@ struct FixtureTests {
                 #expect(try await database.history(untouched).count == 1, "\(id)")
                 #expect(try await database.receiptOutcomes(untouched).isEmpty, "\(id)")
             }
+
+            // Nor do those of the refused Postmark, Mailgun, Twilio and SendGrid requests (credentials, signatures,
+            // timestamps): postmark/40-42, mailgun/22-23, twilio/40-42, sendgrid/20-22.
+            for id in ["540", "640", "740", "840"].map({ "1f000000-0000-4000-8000-000000000" + $0 }) {
+                let untouched = try #require(UUID(uuidString: id))
+                #expect(try await database.notification(untouched)?.status == .sending, "\(id)")
+                #expect(try await database.history(untouched).count == 1, "\(id)")
+                #expect(try await database.receiptOutcomes(untouched).isEmpty, "\(id)")
+            }
+
+            // Twilio queued, sending, sent, delivered (twilio/01-04): one change to pending, one to delivered.
+            let twilio = try #require(UUID(uuidString: "1f000000-0000-4000-8000-000000000701"))
+            #expect(try await database.history(twilio).map(\.status) == ["sending", "pending", "delivered"])
+            // A SendGrid batch applies its events in order (sendgrid/01: processed, then delivered).
+            let batch = try #require(UUID(uuidString: "1f000000-0000-4000-8000-000000000801"))
+            #expect(try await database.history(batch).map(\.status) == ["sending", "pending", "delivered"])
         }
     }
 
@@ -99,10 +119,12 @@ struct FixtureTests {
         let bodies = try FixtureSet.receipts().map(\.fixture.body)
         #expect(Set(notifications.map(\.id)).count == notifications.count)
         for notification in notifications {
-            let key = notification.reference ?? notification.id.uuidString.lowercased()
+            // A fixture finds it by our id (Firetext, MMG, and email providers' metadata) or by the provider's
+            // reference (SES, Twilio, and email providers sent without our id).
+            let keys = [notification.id.uuidString.lowercased()] + (notification.reference.map { [$0] } ?? [])
             #expect(notification.note?.isEmpty == false, "\(notification.id) has a note")
-            #expect(bodies.contains { $0.contains(key) }, "\(notification.id) is used by a fixture")
-            #expect((notification.notificationType == "email") == (notification.reference != nil), "\(notification.id)")
+            #expect(bodies.contains { body in keys.contains { body.contains($0) } }, "\(notification.id) is used by a fixture")
+            #expect(["sms", "email"].contains(notification.notificationType), "\(notification.id): notification_type")
         }
     }
 }
@@ -161,18 +183,33 @@ enum FixtureSet {
     }
 
 
-    /// The keys of `table` that no fixture's receipt is mapped by. A receipt is mapped by the line of its status
-    /// and detail code when the table has one, else by its status's own line (the table's fallback).
+    /// The rows an answer stored, by outcome: one for a receipt, one per event for a batch (its `outcomes`), none
+    /// for anything else (an SNS control message). A resend stores nothing, which the caller decides.
+    static func storedOutcomes(of reply: Reply) -> [String: Int] {
+        guard reply.status == 200, let outcome = reply.answer?.outcome else { return [:] }
+        if ReceiptOutcome(rawValue: outcome) != nil { return [outcome: 1] }
+        if outcome == ReceiptFixture.Expectation.batch { return reply.answer?.outcomes ?? [:] }
+        return [:]
+    }
+
+    /// The keys of `table` that no fixture's receipt is mapped by. A receipt (or an event of a batch) is mapped by
+    /// the line of its status and detail code when the table has one, else by its status's own line (the table's
+    /// fallback).
     static func uncoveredKeys(of table: MappingTable) throws -> [MappingKey] {
         let interpreter = ReceiptInterpreter(mappings: table, adapters: ReceiptInterpreter.standardAdapters)
         let keys = Set(table.entries.map(\.key))
         var used: Set<MappingKey> = []
         for item in try receipts() {
-            guard case .receipt(let mapped)? = try? interpreter.interpret(item.fixture.payload, from: item.fixture.provider),
-                  mapped.mapping.target != nil else { continue }
-            let receipt = mapped.receipt
-            let exact = MappingKey(provider: receipt.provider, rawStatus: receipt.rawStatus, detailCode: receipt.detailCode)
-            used.insert(keys.contains(exact) ? exact : MappingKey(provider: receipt.provider, rawStatus: receipt.rawStatus))
+            let mappedReceipts: [MappedReceipt] = switch try? interpreter.interpret(item.fixture.payload, from: item.fixture.provider) {
+            case .receipt(let mapped)?: [mapped]
+            case .batch(let events)?: events.compactMap { if case .receipt(let mapped, _) = $0 { mapped } else { nil } }
+            default: []
+            }
+            for mapped in mappedReceipts where mapped.mapping.target != nil {
+                let receipt = mapped.receipt
+                let exact = MappingKey(provider: receipt.provider, rawStatus: receipt.rawStatus, detailCode: receipt.detailCode)
+                used.insert(keys.contains(exact) ? exact : MappingKey(provider: receipt.provider, rawStatus: receipt.rawStatus))
+            }
         }
         return table.entries.map(\.key).filter { !used.contains($0) }
     }

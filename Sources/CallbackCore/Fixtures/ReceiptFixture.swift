@@ -11,11 +11,13 @@
 ///
 /// Header lines come first, then one blank line, then the body, sent byte for byte (one final line ending, which
 /// editors add, is not part of it: LF, or CRLF in a file whose lines end in CRLF). Header lines:
-/// - `provider:` `firetext`, `mmg` or `ses` (required)
+/// - `provider:` the provider's name, as ``ProviderRegistry`` knows it: `firetext`, `ses`, `sendgrid`, ... (required)
 /// - `content-type:` the request's `Content-Type` (optional; a request may come without one)
 /// - `header:` `Name: value`, another HTTP header to send, such as `x-amz-sns-message-type` (repeatable)
 /// - `expect:` `<HTTP status> [outcome] [status written]`, what the gateway answers when the fixtures are
-///   replayed in file order onto freshly seeded notifications (optional; the tests check it)
+///   replayed in file order onto freshly seeded notifications (optional; the tests check it). The outcome is a
+///   ``ReceiptOutcome``, or `batch` for a request of several events (SendGrid), whose answer counts an outcome per
+///   event and writes no one status
 /// - lines starting with `#` are comments.
 public struct ReceiptFixture: Sendable, Hashable {
     /// Who sends it.
@@ -33,10 +35,13 @@ public struct ReceiptFixture: Sendable, Hashable {
     public struct Expectation: Sendable, Hashable {
         /// The HTTP status.
         public var httpStatus: Int
-        /// The `outcome` of the answer, for a 200.
+        /// The `outcome` of the answer, for a 200: a ``ReceiptOutcome``, or ``batch``.
         public var outcome: String?
         /// The `status` written, when one is.
         public var statusWritten: String?
+
+        /// The outcome of the answer to a batch of events: `{"outcome":"batch","outcomes":{...}}`.
+        public static let batch = "batch"
 
         /// Creates an expectation.
         public init(httpStatus: Int, outcome: String? = nil, statusWritten: String? = nil) {

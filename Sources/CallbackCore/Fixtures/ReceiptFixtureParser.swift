@@ -74,8 +74,12 @@ public enum ReceiptFixtureParser {
         guard let first = words.first, let status = Int(first), (100...599).contains(status), words.count <= 3 else {
             throw Problem(file: file, line: line, message: "expected `expect: <HTTP status> [outcome] [status written]`, e.g. `expect: 200 applied delivered`")
         }
-        if words.count > 1, ReceiptOutcome(rawValue: words[1]) == nil {
-            throw Problem(file: file, line: line, message: "unknown outcome \"\(words[1])\"; use one of \(ReceiptOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
+        if words.count > 1, ReceiptOutcome(rawValue: words[1]) == nil, words[1] != ReceiptFixture.Expectation.batch {
+            let known = ReceiptOutcome.allCases.map(\.rawValue) + [ReceiptFixture.Expectation.batch]
+            throw Problem(file: file, line: line, message: "unknown outcome \"\(words[1])\"; use one of \(known.joined(separator: ", "))")
+        }
+        if words.count > 2, words[1] == ReceiptFixture.Expectation.batch {
+            throw Problem(file: file, line: line, message: "a batch writes no one status; use `expect: <HTTP status> batch`")
         }
         if words.count > 2, NotificationStatus(rawValue: words[2]) == nil {
             throw Problem(file: file, line: line, message: "unknown status \"\(words[2])\"")

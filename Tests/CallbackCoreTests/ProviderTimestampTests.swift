@@ -89,6 +89,23 @@ struct ProviderTimestampTests {
         #expect(ProviderTimestamp.parse("1900-02-29 12:00:00") == nil)
     }
 
+    @Test(
+        "seconds since 1970 within the years 1 to 9999 are instants; anything else is no timestamp",
+        arguments: [
+            (1_795_947_300.5, "2026-11-29T10:15:00.500Z"),
+            (0, "1970-01-01T00:00:00.000Z"),
+            (253_402_300_799, "9999-12-31T23:59:59.000Z"),
+            (253_402_300_800, nil),  // year 10000: PostgreSQL would store it, but no provider means it
+            (-62_135_596_801, nil),  // before year 1
+            (1e32, nil),  // a mutated Mailgun receipt's timestamp, once answered 503 for ever
+            (.infinity, nil),
+            (.nan, nil),
+        ] as [(Double, String?)]
+    )
+    func unixSeconds(seconds: Double, expected: String?) {
+        #expect(Self.utc(ProviderTimestamp.unixSeconds(seconds)) == expected)
+    }
+
     /// The UK rule, checked against the host's time zone database wherever that is installed: every UTC instant
     /// on the hour through March and October, and noon every day, from 1996 to 2037, written as London local time,
     /// must read back as the same instant, except the second run through October's repeated hour, which reads as

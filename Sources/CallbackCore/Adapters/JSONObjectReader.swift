@@ -56,16 +56,20 @@ struct JSONObjectReader {
         return nonBlank(text, name, required: required, problems: &problems)
     }
 
-    /// A number member (or a string holding one), as a `Double`; `nil` when absent or not a finite number, which is
-    /// never a problem (for timestamps).
-    func number(_ name: String) -> Double? {
+    /// A number member (or a string holding one) read as seconds since 1970, as Mailgun and SendGrid send event
+    /// times; `nil` when absent, not a number or outside the years 1 to 9999 that `ProviderTimestamp` accepts, which
+    /// is never a problem. The bound matters: a huge number would otherwise reach PostgreSQL as a date it refuses,
+    /// and the receipt would be answered 503 and retried forever.
+    func unixTimestamp(_ name: String) -> Date? {
         guard !refused.contains(name), let value = members[name] else { return nil }
+        let seconds: Double?
         switch value {
-        case .integer(let integer): return Double(integer)
-        case .number(let number): return number.isFinite ? number : nil
-        case .string(let string): return Double(string.trimmingWhitespace()).flatMap { $0.isFinite ? $0 : nil }
-        default: return nil
+        case .integer(let integer): seconds = Double(integer)
+        case .number(let number): seconds = number
+        case .string(let string): seconds = Double(string.trimmingWhitespace())
+        default: seconds = nil
         }
+        return seconds.flatMap(ProviderTimestamp.unixSeconds)
     }
 
     /// A string member exactly as sent, untrimmed and possibly empty, for fields a signature covers.

@@ -22,6 +22,17 @@ public enum ProviderTimestamp {
         }
     }
 
+    /// The instant `seconds` after 1970-01-01 UTC, or `nil` when it is not finite or falls outside the years 1 to
+    /// 9999, the range `parse` accepts and PostgreSQL stores without complaint.
+    public static func unixSeconds(_ seconds: Double) -> Date? {
+        guard seconds.isFinite, (earliestSeconds...latestSeconds).contains(seconds) else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in seconds since 1970.
+    private static let earliestSeconds = -62_135_596_800.0
+    private static let latestSeconds = 253_402_300_799.0
+
     private static let secondsPerDay = 86_400
     private static let secondsPerHour = 3_600
 

@@ -50,6 +50,9 @@ struct MailgunTests {
         #expect(receipt.providerTimestamp == Date(timeIntervalSince1970: 1_795_947_300.5))
         guard case .receipt(let byReference) = try MailgunAdapter().parse(Self.body(timestamp: "1", token: "t", signature: "s")) else { Issue.record("a receipt"); return }
         #expect(byReference.lookup == .reference("20261129101500.1.ABC@mg.example.com"))
+        let huge = Self.body(timestamp: "1", token: "t", signature: "s", event: #"{"event":"delivered","user-variables":{"notification_id":"\#(id)"},"timestamp":99999999999999999999999999999999}"#)
+        guard case .receipt(let undated) = try MailgunAdapter().parse(huge) else { Issue.record("a receipt"); return }
+        #expect(undated.providerTimestamp == nil, "a timestamp PostgreSQL cannot store is dropped, not passed on")
         let missing = #expect(throws: InvalidCallback.self) { try MailgunAdapter().parse(CallbackPayload(body: #"{"event-data":{}}"#, contentType: "application/json")) }
         #expect(missing?.problems.contains("Mailgun callback failed: event-data.event missing") == true)
     }

@@ -42,7 +42,7 @@ public struct MailgunAdapter: ReceiptAdapter {
         )
         let code = event.object("delivery-status", problems: &problems)?.scalarText("code", required: false, problems: &problems)
         let eventID = event.text("id", required: false, problems: &problems)
-        let happened = event.number("timestamp").map { Date(timeIntervalSince1970: $0) }
+        let happened = event.unixTimestamp("timestamp")
         guard problems.isEmpty, let kind, let lookup else { throw problems.error(for: provider) }
         return .receipt(ProviderReceipt(
             provider: provider,

@@ -77,7 +77,7 @@ public struct SendGridAdapter: ReceiptAdapter {
         default: nil
         }
         let eventID = fields.text("sg_event_id", required: false, problems: &problems)
-        let happened = fields.number("timestamp").map { Date(timeIntervalSince1970: $0) }
+        let happened = fields.unixTimestamp("timestamp")
         guard problems.isEmpty, let kind, let lookup else { return nil }
         return ProviderReceipt(
             provider: provider,

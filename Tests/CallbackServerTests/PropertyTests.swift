@@ -25,7 +25,9 @@ struct PropertyTests {
     /// The statuses of the HTTP contract (README "HTTP contract" and issue 5).
     static let contractStatuses: Set<Int> = [200, 400, 401, 403, 413, 415, 502, 503]
 
-    @Test("mutated fixtures get an answer of the contract, never a 500", arguments: ["firetext", "mmg", "ses", "malformed"])
+    /// SendGrid's batches are left to the libFuzzer targets and FixtureTests: one request stores several rows, which
+    /// the row count below does not follow.
+    @Test("mutated fixtures get an answer of the contract, never a 500", arguments: ["firetext", "mmg", "ses", "malformed", "postmark", "mailgun", "twilio"])
     func mutatedFixtures(folder: String) async throws {
         let items = try FixtureSet.receipts().filter { $0.path.hasPrefix("fixtures/\(folder)/") }
         try #require(!items.isEmpty, "no fixtures in fixtures/\(folder)")

@@ -46,4 +46,31 @@ public struct ProviderRequestSigner: Sendable {
         else { return request }
         return request.setting(header: "Authorization", to: "Basic " + Data(credentials.utf8).base64EncodedString())
     }
+
+    /// The signed request with its signature spoiled, as `provider`'s fixture signer spoils it; a Basic-auth
+    /// provider's `Authorization` header keeps its form but gets a wrong password (its last character changed).
+    public func spoil(_ provider: Provider, _ request: SignableRequest) -> SignableRequest {
+        if let signer = ProviderRegistry.unit(for: provider)?.fixtureSigner { return signer.spoil(request) }
+        guard let header = request.header("Authorization"), header.hasPrefix("Basic "),
+              let decoded = Data(base64Encoded: String(header.dropFirst("Basic ".count))),
+              var credentials = String(data: decoded, encoding: .utf8), let last = credentials.popLast()
+        else { return request }
+        credentials.append(last == "x" ? "y" : "x")
+        return request.setting(header: "Authorization", to: "Basic " + Data(credentials.utf8).base64EncodedString())
+    }
+
+    /// Whether `request` already carries a signature `provider`'s check accepts at `now` with these secrets, so that
+    /// a signer whose signatures differ each time (SendGrid's ECDSA) need not rewrite a fixture that still verifies.
+    public func verifies(_ provider: Provider, _ request: SignableRequest, contentType: String?, now: Date) -> Bool {
+        guard let unit = ProviderRegistry.unit(for: provider), case .signature(let scheme) = unit.authenticity,
+              let check = try? scheme.make(secrets)
+        else { return false }
+        var headers: [String: String] = [:]
+        for name in unit.headers {
+            if let value = request.header(name) { headers[name] = value }
+        }
+        let payload = CallbackPayload(body: request.body, contentType: contentType, headers: headers)
+        if case .authentic = check.authenticate(payload, now: now) { return true }
+        return false
+    }
 }

@@ -12,8 +12,9 @@ import Foundation
 /// or `2`, else set to `1`.
 ///
 /// A fixture may steer this with a comment line:
-/// - `# sign-fixtures: corrupt`: signed, then the signature's bytes reversed, so it stays a well-formed signature
-///   by the right key that never verifies (the bad-signature fixture), whatever key signs the others;
+/// - `# sign-fixtures: corrupt`: signed, then the signature spoiled (an SNS signature's bytes reversed, another
+///   provider's as its fixture signer spoils it), so it stays a well-formed signature by the right key that never
+///   verifies (the bad-signature fixture), whatever key signs the others;
 /// - `# sign-fixtures: skip`: left alone.
 ///
 /// A body that is not an SNS message of a known `Type`, or lacks a signed member, cannot be signed and is skipped
@@ -83,17 +84,29 @@ struct FixtureResigner {
         return .signed
     }
 
+    /// Whether a fixture already carries what signing would give it: a signature that verifies, or for a `corrupt`
+    /// one, a signature that does not but would once spoiled back. SendGrid's ECDSA signatures differ each time
+    /// they are made, so without this every run would rewrite its fixtures. Judged as at the beginning of time, so
+    /// that a fixture signed over an old timestamp on purpose still counts as signed.
+    private func isUpToDate(_ request: SignableRequest, of fixture: ReceiptFixture, corrupt: Bool) -> Bool {
+        let now = Date.distantPast
+        let verifies = providers.verifies(fixture.provider, request, contentType: fixture.contentType, now: now)
+        guard corrupt else { return verifies }
+        return !verifies && providers.verifies(fixture.provider, providers.spoil(fixture.provider, request), contentType: fixture.contentType, now: now)
+    }
+
     /// Signs a fixture of a provider other than SES: its signature header lines and body as the provider would send
     /// them; `corrupt` spoils the signature afterwards, so that the fixture is refused.
     private func resignProvider(file: String, text: String, fixture: ReceiptFixture, corrupt: Bool) -> Outcome {
         let original = SignableRequest(headers: fixture.headers.map { .init(name: $0.name, value: $0.value) }, body: fixture.body)
+        if isUpToDate(original, of: fixture, corrupt: corrupt) { return .unchanged }
         var signed: SignableRequest
         do {
             signed = try providers.sign(fixture.provider, original)
         } catch {
             return .skipped(error.description)
         }
-        if corrupt { signed = Self.corrupted(signed) }
+        if corrupt { signed = providers.spoil(fixture.provider, signed) }
         if signed == original { return .unchanged }
         guard let bodyRange = text.range(of: fixture.body, options: .backwards) else { return .failed("cannot locate the body") }
         var result = text.replacingCharacters(in: bodyRange, with: signed.body)
@@ -112,31 +125,5 @@ struct FixtureResigner {
             return .failed("cannot write it: \(error)")
         }
         return .signed
-    }
-
-    /// The request with its signature spoiled: the last character of the signature header, or of the signed value in
-    /// the body (Mailgun's `signature`, Vonage's `sig`), changed.
-    private static func corrupted(_ request: SignableRequest) -> SignableRequest {
-        var request = request
-        let signatureHeaders = ["x-twilio-signature", "x-twilio-email-event-webhook-signature", "authorization"]
-        if let index = request.headers.firstIndex(where: { signatureHeaders.contains($0.name.lowercased()) }) {
-            request.headers[index].value = spoiled(request.headers[index].value)
-            return request
-        }
-        for name in ["\"signature\"", "sig="] {
-            guard let range = request.body.range(of: name, options: .backwards) else { continue }
-            var body = request.body
-            let after = body[range.upperBound...]
-            guard let digit = after.firstIndex(where: \.isHexDigit) else { continue }
-            body.replaceSubrange(digit...digit, with: body[digit] == "0" ? "1" : "0")
-            request.body = body
-            return request
-        }
-        return request
-    }
-
-    private static func spoiled(_ value: String) -> String {
-        guard let last = value.last else { return "x" }
-        return String(value.dropLast()) + (last == "A" ? "B" : "A")
     }
 }

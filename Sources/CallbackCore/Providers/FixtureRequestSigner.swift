@@ -4,6 +4,10 @@ public protocol FixtureRequestSigner: Sendable {
     /// The request signed with `secrets`: the provider's settings (`TWILIO_AUTH_TOKENS`, ...) and, for a provider
     /// that signs with a private key, that key (`SENDGRID_FIXTURE_PRIVATE_KEY`), by name.
     func sign(_ request: SignableRequest, secrets: [String: String]) throws(FixtureSigningProblem) -> SignableRequest
+
+    /// The signed request with its signature spoiled: still well formed and made with the right secret, but never
+    /// verifying (the fixtures that must be refused).
+    func spoil(_ request: SignableRequest) -> SignableRequest
 }
 
 /// A request as a fixture holds it: headers in order, and the body.
@@ -59,6 +63,39 @@ public struct SignableRequest: Sendable, Hashable {
         var request = self
         request.body.replaceSubrange(match.range, with: "\(match.output.1)\"\(value)\"")
         return request
+    }
+
+    /// The request with header `name`'s value spoiled: its character a quarter of the way in swapped with its
+    /// neighbour in the base64 alphabet (`A`-`B`, `C`-`D`, ...). Spoiling twice gives the value back, so a spoiled
+    /// signature can be recognised as one; a quarter of the way in, the changed bits are never padding, and in an
+    /// ECDSA signature they fall inside `r`, so the signature stays well formed.
+    public func spoiling(header name: String) -> SignableRequest {
+        guard let value = header(name), !value.isEmpty else { return self }
+        var characters = Array(value)
+        let index = characters.count / 4
+        characters[index] = Self.swapped(characters[index], in: Self.base64Alphabet)
+        return setting(header: name, to: String(characters))
+    }
+
+    /// The request with the first hexadecimal digit after the last `marker` in the body swapped with its neighbour
+    /// (`0`-`1`, `2`-`3`, ... `e`-`f`): a hexadecimal signature the body carries (`"signature"`, `sig=`), spoiled in
+    /// place; spoiling twice gives it back.
+    public func spoiling(bodyValueAfter marker: String) -> SignableRequest {
+        guard let range = body.range(of: marker, options: .backwards),
+              let digit = body[range.upperBound...].firstIndex(where: \.isHexDigit)
+        else { return self }
+        var request = self
+        let alphabet = Array(body[digit].isUppercase ? "0123456789ABCDEF" : "0123456789abcdef")
+        request.body.replaceSubrange(digit...digit, with: String(Self.swapped(body[digit], in: alphabet)))
+        return request
+    }
+
+    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+    /// `character`'s neighbour in `alphabet` (positions 2n and 2n+1 swap); a character not in it becomes its first.
+    private static func swapped(_ character: Character, in alphabet: [Character]) -> Character {
+        guard let position = alphabet.firstIndex(of: character) else { return alphabet[0] }
+        return alphabet[position ^ 1]
     }
 
     /// The request with the form field `name` set to `value` (replaced in place, or appended).

@@ -9,4 +9,8 @@ struct MailgunFixtureSigner: FixtureRequestSigner {
         let hex = Digest.hex(Digest.hmac(.sha256, key: Array(key.utf8), message: Array((timestamp + token).utf8)))
         return try request.setting(jsonMember: "signature", to: hex)
     }
+
+    func spoil(_ request: SignableRequest) -> SignableRequest {
+        request.spoiling(bodyValueAfter: "\"signature\"")
+    }
 }

@@ -18,4 +18,8 @@ struct SendGridFixtureSigner: FixtureRequestSigner {
             .setting(header: "X-Twilio-Email-Event-Webhook-Timestamp", to: timestamp)
             .setting(header: "X-Twilio-Email-Event-Webhook-Signature", to: Data(signature).base64EncodedString())
     }
+
+    func spoil(_ request: SignableRequest) -> SignableRequest {
+        request.spoiling(header: "X-Twilio-Email-Event-Webhook-Signature")
+    }
 }

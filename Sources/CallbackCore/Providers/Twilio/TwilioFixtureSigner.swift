@@ -10,4 +10,8 @@ struct TwilioFixtureSigner: FixtureRequestSigner {
         let signature = Digest.hmac(.sha1, key: Array(token.utf8), message: Array((url + parameters).utf8))
         return request.setting(header: "X-Twilio-Signature", to: Data(signature).base64EncodedString())
     }
+
+    func spoil(_ request: SignableRequest) -> SignableRequest {
+        request.spoiling(header: "X-Twilio-Signature")
+    }
 }

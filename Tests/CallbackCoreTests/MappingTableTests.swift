@@ -70,6 +70,6 @@ struct MappingTableTests {
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("mappings/default.mappings")
         let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(DefaultMappings.text + "\n" == text)
+        #expect(DefaultMappings.text + "\n" == text, "run scripts/compile-mappings after editing mappings/default.mappings")
     }
 }

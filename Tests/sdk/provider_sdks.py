@@ -1,6 +1,7 @@
 """The providers' own SDKs, for the gateway's tests: signs requests the way each provider's SDK signs (or verifies) them.
 
-Reads one JSON request on standard input and writes one JSON answer on standard output:
+Reads one JSON request on standard input and writes one JSON answer on standard output, or a JSON array of requests
+and an array of their answers, in order (one interpreter for many signatures: starting one takes most of a second):
   {"op": "twilio-sign", "token": ..., "url": ..., "body": <form>}                  -> {"signature": ...}
   {"op": "twilio-validate", "token": ..., "url": ..., "body": <form>, "signature": ...} -> {"valid": bool}
   {"op": "sendgrid-sign", "payload": ..., "timestamp": ...}                          -> {"publicKey", "signature", "valid"}
@@ -32,8 +33,7 @@ def form(body):
     return MultiDict(parse_qsl(body, keep_blank_values=True))
 
 
-def main():
-    request = json.load(sys.stdin)
+def answer(request):
     op = request["op"]
     if op in ("twilio-sign", "twilio-validate"):
         from twilio.request_validator import RequestValidator
@@ -67,6 +67,11 @@ def main():
             return {"sig": client.signature(params)}
         return {"valid": client.check_signature(params)}
     raise SystemExit(f"unknown op {op}")
+
+
+def main():
+    request = json.load(sys.stdin)
+    return [answer(each) for each in request] if isinstance(request, list) else answer(request)
 
 
 json.dump(main(), sys.stdout)

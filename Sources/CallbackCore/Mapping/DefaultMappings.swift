@@ -1,7 +1,7 @@
 /// The mapping table the gateway uses unless an operator gives it a file of their own.
 ///
 /// The text is `mappings/default.mappings`, compiled in so that the binary needs no file beside it; a test checks
-/// that the two stay identical.
+/// that the two stay identical, and `scripts/compile-mappings` copies the file in after an edit.
 public enum DefaultMappings {
     /// The default mapping file's text.
     public static let text = #"""

@@ -134,6 +134,63 @@ twilio  failed  30007         ->  permanent-failure
 twilio  failed  21610         ->  permanent-failure
 twilio  failed  30008         ->  failure
 
+# Vonage SMS API delivery receipts: status; detail = err-code. Source: Vonage's delivery receipt reference
+# (statuses; the err-code table, also support article 204014733). A non-zero code is final: Vonage does not retry.
+# The classes follow each code's description: an absent or busy handset, a network error or no prepaid credit may
+# come back; an inactive, barred, blocked or illegal number will not; routing, regulation and our own parameters
+# are technical. `failed` and `rejected` read the code alike.
+vonage  accepted        ->  pending
+vonage  buffered        ->  pending
+vonage  delivered       ->  delivered
+vonage  expired         ->  temporary-failure
+vonage  unknown         ->  failure
+vonage  failed          ->  failure
+vonage  rejected        ->  failure
+vonage  failed  2       ->  temporary-failure
+vonage  failed  7       ->  temporary-failure
+vonage  failed  8       ->  temporary-failure
+vonage  failed  15      ->  temporary-failure
+vonage  failed  3       ->  permanent-failure
+vonage  failed  4       ->  permanent-failure
+vonage  failed  6       ->  permanent-failure
+vonage  failed  9       ->  permanent-failure
+vonage  failed  12      ->  permanent-failure
+vonage  failed  13      ->  permanent-failure
+vonage  failed  14      ->  permanent-failure
+vonage  failed  5       ->  technical-failure
+vonage  failed  10      ->  technical-failure
+vonage  failed  11      ->  technical-failure
+vonage  failed  16      ->  technical-failure
+vonage  failed  50      ->  technical-failure
+vonage  failed  51      ->  technical-failure
+vonage  failed  52      ->  technical-failure
+vonage  failed  53      ->  technical-failure
+vonage  failed  54      ->  technical-failure
+vonage  failed  99      ->  technical-failure
+vonage  failed  1       ->  failure
+vonage  rejected  2     ->  temporary-failure
+vonage  rejected  7     ->  temporary-failure
+vonage  rejected  8     ->  temporary-failure
+vonage  rejected  15    ->  temporary-failure
+vonage  rejected  3     ->  permanent-failure
+vonage  rejected  4     ->  permanent-failure
+vonage  rejected  6     ->  permanent-failure
+vonage  rejected  9     ->  permanent-failure
+vonage  rejected  12    ->  permanent-failure
+vonage  rejected  13    ->  permanent-failure
+vonage  rejected  14    ->  permanent-failure
+vonage  rejected  5     ->  technical-failure
+vonage  rejected  10    ->  technical-failure
+vonage  rejected  11    ->  technical-failure
+vonage  rejected  16    ->  technical-failure
+vonage  rejected  50    ->  technical-failure
+vonage  rejected  51    ->  technical-failure
+vonage  rejected  52    ->  technical-failure
+vonage  rejected  53    ->  technical-failure
+vonage  rejected  54    ->  technical-failure
+vonage  rejected  99    ->  technical-failure
+vonage  rejected  1     ->  failure
+
 # SendGrid: event; detail = a bounce's type, a dropped message's reason. Source: SendGrid's Event Webhook reference
 # ("Event types": delivery events, engagement events). A `blocked` bounce is temporary, a `bounce` bounce permanent;
 # `deferred` is SendGrid still trying.

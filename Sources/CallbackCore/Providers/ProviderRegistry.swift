@@ -12,6 +12,7 @@ public enum ProviderRegistry {
         .postmark,
         .mailgun,
         .twilio,
+        .vonage,
         .sendgrid,
     ]
 

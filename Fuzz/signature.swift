@@ -25,7 +25,7 @@ private struct SignatureFuzzer {
             guard let equals = line.firstIndex(of: "=") else { continue }
             secrets[String(line[..<equals])] = String(line[line.index(after: equals)...])
         }
-        guard let made = try? scheme.make(secrets), let authenticator = made else { violated("the fixtures' secrets do not configure \(name)") }
+        guard let authenticator = try? scheme.make(secrets) else { violated("the fixtures' secrets do not configure \(name)") }
         self.unit = unit
         self.authenticator = authenticator
         self.secrets = secrets

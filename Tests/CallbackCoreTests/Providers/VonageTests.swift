@@ -74,6 +74,14 @@ struct VonageTests {
         )) else { Issue.record("a receipt"); return }
         #expect(byReference.lookup == .reference("0A0000000123ABCD2"))
         #expect(byReference.providerTimestamp == Date(timeIntervalSince1970: 1_795_947_300))
+        // The bytes decide between form and JSON, never the content type: one body, one answer (found by fuzzing).
+        for type in ["application/json", "application/x-www-form-urlencoded", nil] {
+            let empty = #expect(throws: InvalidCallback.self) { try VonageAdapter().parse(CallbackPayload(body: "", contentType: type)) }
+            #expect(empty?.problems.first == "Vonage callback failed: status missing", "\(String(describing: type))")
+            let json = try VonageAdapter().parse(CallbackPayload(body: #" {"messageId":"0A2","status":"delivered"}"#, contentType: type))
+            guard case .receipt(let receipt) = json else { Issue.record("a receipt"); continue }
+            #expect(receipt.lookup == .reference("0A2"))
+        }
         let problems = #expect(throws: InvalidCallback.self) { try VonageAdapter().parse(Self.form([("client-ref", "not-a-uuid")])) }
         #expect(problems?.problems == ["Vonage callback failed: status missing", "Vonage callback failed: client-ref is not a notification id (UUID)"])
     }

@@ -2,9 +2,11 @@
 /// taken as the text it was sent as). The receipt and its signature are both read from these.
 public enum VonageParameters {
     /// The parameters by name, or `nil` when the body is neither a form nor a JSON object. Of a name sent twice, the
-    /// first counts.
+    /// first counts. A body whose first non-blank byte is `{` is JSON, any other a form, whatever the content type
+    /// says: no form field starts with `{`, and the same bytes then always read the same way.
     public static func read(_ payload: CallbackPayload) -> [String: String]? {
-        if payload.mediaType == "application/json" || payload.body.first == UInt8(ascii: "{") {
+        let firstByte = payload.body.first { !Self.blanks.contains($0) }
+        if firstByte == UInt8(ascii: "{") {
             guard case .object(let members)? = JSONValue.parse(payload.body) else { return nil }
             var parameters: [String: String] = [:]
             for (name, value) in members {
@@ -21,4 +23,6 @@ public enum VonageParameters {
         }
         return parameters
     }
+
+    private static let blanks: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
 }

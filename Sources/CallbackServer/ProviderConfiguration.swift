@@ -43,7 +43,9 @@ public struct ProviderConfiguration: Sendable {
             if let authenticator = try scheme.make(values) {
                 authenticators[provider] = authenticator
             } else {
-                let names = scheme.settings.filter(\.isSecret).map(\.variable).joined(separator: " and ")
+                // The secrets, or for a check made from public keys (SendGrid) the settings it has.
+                let secrets = scheme.settings.filter(\.isSecret)
+                let names = (secrets.isEmpty ? scheme.settings : secrets).map(\.variable).joined(separator: " and ")
                 warnings.append("every \(unit.displayName) request is refused (403) until its signature can be checked: set \(names)")
             }
         }

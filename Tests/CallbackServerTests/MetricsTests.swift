@@ -18,7 +18,11 @@ struct MetricsTests {
         let metrics: GatewayMetrics
 
         init(database: TestDatabase, port: Int, prefix: String = "notifications.api") throws {
-            harness = try Harness(database: database)
+            self.init(harness: try Harness(database: database), port: port, prefix: prefix)
+        }
+
+        init(harness: Harness, port: Int, prefix: String = "notifications.api") {
+            self.harness = harness
             client = StatsDClient(configuration: StatsDConfiguration(host: "127.0.0.1", port: port, prefix: prefix), logger: harness.logs.logger())
             metrics = GatewayMetrics(factory: StatsDMetricsFactory(client: client))
         }

@@ -70,7 +70,7 @@ struct FixtureTests {
             }
 
             // Nor do those of the refused Postmark, Mailgun, Twilio and SendGrid requests (credentials, signatures,
-            // timestamps): postmark/40-42, mailgun/22-23, twilio/40-42, sendgrid/20-22.
+            // timestamps): postmark/40-42, mailgun/22-24, twilio/40-42, sendgrid/20-22.
             for id in ["540", "640", "740", "840"].map({ "1f000000-0000-4000-8000-000000000" + $0 }) {
                 let untouched = try #require(UUID(uuidString: id))
                 #expect(try await database.notification(untouched)?.status == .sending, "\(id)")

@@ -36,6 +36,38 @@ struct ReceiptStoreTests {
         }
     }
 
+    @Test("a one-time token: the same body again is a duplicate; another body with it is refused and stored nowhere, however many race")
+    func oneTimeTokens() async throws {
+        try await TestDatabase.with { database in
+            let id = try await database.insertNotification(status: .sending)
+            func receipt(_ event: String, _ target: MappingTarget, token: String) -> IncomingReceipt {
+                var receipt = ReceiptFactory.incoming(.mailgun, for: .id(id), rawStatus: event, target: target,
+                                                      body: #"{"signature":{"token":"\#(token)"},"event-data":{"event":"\#(event)"}}"#)
+                receipt.oneTimeToken = token
+                return receipt
+            }
+            let first = try await database.store.record(receipt("delivered", .delivered, token: "t1"))
+            #expect(first.outcome == .applied && !first.replayed)
+            // The provider retrying a request whose answer it did not get.
+            let resend = try await database.store.record(receipt("delivered", .delivered, token: "t1"))
+            #expect(resend.outcome == .duplicate && !resend.replayed)
+            // The token with another event: someone replaying a captured signature.
+            let replay = try await database.store.record(receipt("failed", .permanentFailure, token: "t1"))
+            #expect(replay.replayed)
+            #expect(try await database.count("callback_receipts") == 1)
+            #expect(try await database.notification(id)?.status == .delivered)
+
+            let racing = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<10 {
+                    group.addTask { try await database.store.record(receipt("opened-\(index)", .ignore, token: "t2")).replayed }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(racing.filter { !$0 }.count == 1, "one body takes the token, the others are refused: \(racing)")
+            #expect(try await database.count("callback_receipts") == 2)
+        }
+    }
+
     @Test("fifty different receipts at once: the notification changes exactly once, history has no gaps")
     func fiftyConcurrentReceipts() async throws {
         try await TestDatabase.with(poolSize: 8) { database in

@@ -63,8 +63,9 @@ enum ReceiptStatements {
     /// Stores a new receipt and applies it. Extra parameters: `$12` provider, `$13` raw body, `$14` content type,
     /// `$15` raw status, `$16` detail code, `$17` provider timestamp (Unix seconds), `$18` the outcomes when nothing
     /// is written by the status found, `$19` the outcome behind an earlier waiting receipt, and in the claiming form
-    /// `$20` the one-time token: taken before (by any replica), it refuses the receipt, which is then stored nowhere
-    /// and answered `replayed`.
+    /// `$20` the one-time token: taken before (by any replica) by another body, it refuses the receipt, which is then
+    /// stored nowhere and answered `replayed`. The same body sent again is the provider retrying a request whose
+    /// answer it did not get, and is a `duplicate` as any resend is.
     static func record(_ by: Lookup, _ effect: Effect, claim: Bool) -> PreparedStatement {
         let claimed = claim ? """
             token AS (
@@ -73,14 +74,17 @@ enum ReceiptStatements {
                 RETURNING 1
             ),
             """ : ""
-        let replayed = claim ? "UNION ALL SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM token)" : ""
+        let tokenTaken = claim ? "UNION ALL SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM token)" : ""
         return PreparedStatement(name: name("record", by, effect, claim: claim), sql: """
         WITH key AS (
             SELECT sha256(convert_to($12::text || E'\\n' || $13::text, 'UTF8')) AS dedupe_key
         ),
         \(claimed)
+        resent AS (
+            SELECT 1 FROM callback_receipts r WHERE r.dedupe_key = (SELECT dedupe_key FROM key)
+        ),
         seen AS (
-            SELECT 1 FROM callback_receipts r WHERE r.dedupe_key = (SELECT dedupe_key FROM key) \(replayed)
+            SELECT 1 FROM resent \(tokenTaken)
         ),
         \(lookup(by)),
         \(earlier(by, than: "")),
@@ -112,7 +116,7 @@ enum ReceiptStatements {
         \(summary(
             outcome: "COALESCE((SELECT outcome FROM stored), 'duplicate')",
             receiptID: "(SELECT id FROM stored)",
-            replayed: claim ? "NOT EXISTS (SELECT 1 FROM token)" : "false"
+            replayed: claim ? "NOT EXISTS (SELECT 1 FROM token) AND NOT EXISTS (SELECT 1 FROM resent)" : "false"
         ))
         """)
     }

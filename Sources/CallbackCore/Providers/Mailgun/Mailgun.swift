@@ -6,7 +6,7 @@ extension Provider {
 extension ProviderUnit {
     /// Mailgun: `POST /notifications/email/mailgun`, `{"signature": {...}, "event-data": {...}}` per event. The
     /// signature is a hex HMAC-SHA256 of `timestamp` and `token` keyed by the webhook signing key; it does not cover
-    /// the event, so each token is accepted once, across every replica, and only for a day after its timestamp.
+    /// the event, so each token goes with one body, across every replica, and only for a day after its timestamp.
     public static let mailgun = ProviderUnit(
         provider: .mailgun,
         displayName: "Mailgun",
@@ -14,7 +14,7 @@ extension ProviderUnit {
         metricRoute: .init(module: "email_callback", endpoint: "process_mailgun_response"),
         adapter: MailgunAdapter(),
         authenticity: .signature(SignatureScheme(
-            summary: "hex HMAC-SHA256 of `signature.timestamp` and `signature.token`, keyed by the webhook signing key; the signature does not cover the event, so each token is accepted once, across every replica, and the timestamp may be at most a day old",
+            summary: "hex HMAC-SHA256 of `signature.timestamp` and `signature.token`, keyed by the webhook signing key; the signature does not cover the event, so each token goes with one body, across every replica (the same request again is a resend; the token with another body is refused), and the timestamp may be at most a day old",
             settings: [MailgunSignature.signingKeys]
         ) { values throws(ProviderSettingError) in
             try SignatureSettings.list(MailgunSignature.signingKeys, in: values).map(MailgunSignature.init(keys:))

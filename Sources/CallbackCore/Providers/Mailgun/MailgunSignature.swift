@@ -2,7 +2,7 @@ import Foundation
 
 /// Checks Mailgun's webhook signature: `signature.signature` must be the hex HMAC-SHA256, keyed by one of the
 /// configured webhook signing keys, of `signature.timestamp` followed by `signature.token`. The timestamp must be at
-/// most a day old, and the token (which the store claims with the receipt) is accepted once.
+/// most a day old, and the token (which the store claims with the receipt) goes with one body only.
 public struct MailgunSignature: RequestAuthenticator {
     /// The setting holding the signing keys.
     static let signingKeys = ProviderSetting(

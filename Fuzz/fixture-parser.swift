@@ -43,7 +43,9 @@ private func check(_ fixture: ReceiptFixture, parsedFrom text: String) {
     if let expectation = fixture.expectation {
         require((100...599).contains(expectation.httpStatus), "expect: status \(expectation.httpStatus)")
         if let outcome = expectation.outcome {
-            require(ReceiptOutcome(rawValue: outcome) != nil, "expect: unknown outcome \(show(outcome))")
+            let batch = outcome == ReceiptFixture.Expectation.batch
+            require(ReceiptOutcome(rawValue: outcome) != nil || batch, "expect: unknown outcome \(show(outcome))")
+            require(!batch || expectation.statusWritten == nil, "expect: a batch with one status written")
         }
         if let status = expectation.statusWritten {
             require(expectation.outcome != nil, "expect: a status written without an outcome")

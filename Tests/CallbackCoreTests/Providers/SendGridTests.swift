@@ -81,6 +81,14 @@ struct SendGridTests {
         #expect(number == "7")
         guard case .receipt(let complaint, _) = events[4] else { Issue.record("a receipt"); return }
         #expect(complaint.complaint?.feedbackID == "sendgrid:e4")
+        // An sg_message_id with nothing before its first "." names no message: that event alone is unreadable.
+        let dotted = #"[{"event":"delivered","sg_message_id":" .filter0001.1","notification_id":"\#(id)"}]"#
+        guard case .batch(let dottedEvents) = try SendGridAdapter().parse(CallbackPayload(body: dotted, contentType: "application/json")),
+              case .unreadable(_, let dottedProblems) = dottedEvents.first else {
+            Issue.record("an unreadable event")
+            return
+        }
+        #expect(dottedProblems.contains { $0.contains("sg_message_id has no message id before its first") })
         // A stored event is read again on its own.
         guard case .receipt(let again) = try SendGridAdapter().parse(CallbackPayload(body: text, contentType: "application/json")) else {
             Issue.record("a receipt")

@@ -50,6 +50,18 @@ struct VonageTests {
         #expect(VonageSignature(secrets: ["my_signature_secret"], method: .sha256).authenticate(Self.form(parameters), now: now) != .authentic(), "unsigned")
     }
 
+    @Test("the fixture signer reads a body as the check does: JSON after a leading blank line is signed as JSON")
+    func signerReadsLikeTheCheck() throws {
+        let secrets = ["VONAGE_SIGNATURE_SECRETS": "my_signature_secret", "VONAGE_SIGNATURE_METHOD": "sha256"]
+        let body = "\n {\"messageId\":\"0A0000000123ABCD1\",\"status\":\"delivered\",\"timestamp\":\"1577887200\",\"sig\":\"x\"}"
+        let signed = try VonageFixtureSigner().sign(SignableRequest(headers: [], body: body), secrets: secrets)
+        #expect(signed.body.hasPrefix("\n {"), "still JSON, signed in place")
+        let check = try #require(try VonageSignature.make(secrets))
+        let now = Date(timeIntervalSince1970: 1_577_887_200)
+        #expect(check.authenticate(CallbackPayload(body: signed.body, contentType: "application/json"), now: now) == .authentic())
+        #expect(check.authenticate(CallbackPayload(body: VonageFixtureSigner().spoil(signed).body, contentType: nil), now: now) != .authentic())
+    }
+
     @Test("settings: an unknown method is refused; the default is md5hash")
     func settings() throws {
         #expect(throws: ProviderSettingError.self) { try VonageSignature.make(["VONAGE_SIGNATURE_SECRETS": "s", "VONAGE_SIGNATURE_METHOD": "rot13"]) }

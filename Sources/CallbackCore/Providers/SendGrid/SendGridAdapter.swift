@@ -66,7 +66,11 @@ public struct SendGridAdapter: ReceiptAdapter {
         let fields = JSONObjectReader(members, knownNames: Self.knownNames, problems: &problems)
         let kind = fields.text("event", required: true, problems: &problems)
         let messageID = fields.text("sg_message_id", required: false, problems: &problems)
-        let reference = messageID.map { String($0.prefix { $0 != "." }) }
+        let reference = messageID.map { $0.prefix { $0 != "." }.trimmingWhitespace() }
+        if reference?.isEmpty == true {
+            // ".filter…" alone names no message; an empty reference would match nothing, or the wrong row.
+            problems.add("sg_message_id has no message id before its first \".\"; send the X-Message-Id SendGrid answered with")
+        }
         let lookup = JSONBody.lookup(
             id: fields.scalarText(Self.notificationIDKey, required: false, problems: &problems), idName: Self.notificationIDKey,
             reference: reference, referenceName: "sg_message_id", problems: &problems

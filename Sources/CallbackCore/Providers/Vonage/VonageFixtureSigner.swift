@@ -4,7 +4,8 @@ struct VonageFixtureSigner: FixtureRequestSigner {
     func sign(_ request: SignableRequest, secrets: [String: String]) throws(FixtureSigningProblem) -> SignableRequest {
         let secret = try secrets.firstItem(VonageSignature.secrets.variable)
         let method = VonageSignature.Method(rawValue: secrets[VonageSignature.method.variable] ?? "md5hash") ?? .md5hash
-        let json = request.body.hasPrefix("{")
+        // Read as the adapter reads it, or a body with a blank before its `{` would be signed as a form.
+        let json = VonageParameters.isJSON(request.body.utf8)
         let payload = CallbackPayload(body: request.body, contentType: json ? "application/json" : "application/x-www-form-urlencoded")
         guard var parameters = VonageParameters.read(payload) else { throw FixtureSigningProblem("the body is neither a form nor JSON") }
         parameters.removeValue(forKey: "sig")
@@ -13,6 +14,6 @@ struct VonageFixtureSigner: FixtureRequestSigner {
     }
 
     func spoil(_ request: SignableRequest) -> SignableRequest {
-        request.spoiling(bodyValueAfter: request.body.hasPrefix("{") ? "\"sig\"" : "sig=")
+        request.spoiling(bodyValueAfter: VonageParameters.isJSON(request.body.utf8) ? "\"sig\"" : "sig=")
     }
 }

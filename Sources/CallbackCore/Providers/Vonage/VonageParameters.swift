@@ -5,8 +5,7 @@ public enum VonageParameters {
     /// first counts. A body whose first non-blank byte is `{` is JSON, any other a form, whatever the content type
     /// says: no form field starts with `{`, and the same bytes then always read the same way.
     public static func read(_ payload: CallbackPayload) -> [String: String]? {
-        let firstByte = payload.body.first { !Self.blanks.contains($0) }
-        if firstByte == UInt8(ascii: "{") {
+        if isJSON(payload.body) {
             guard case .object(let members)? = JSONValue.parse(payload.body) else { return nil }
             var parameters: [String: String] = [:]
             for (name, value) in members {
@@ -22,6 +21,11 @@ public enum VonageParameters {
             if parameters[name] == nil { parameters[name] = value }
         }
         return parameters
+    }
+
+    /// Whether ``read(_:)`` takes these bytes as JSON: their first non-blank byte is `{`.
+    public static func isJSON(_ body: some Collection<UInt8>) -> Bool {
+        body.first { !blanks.contains($0) } == UInt8(ascii: "{")
     }
 
     private static let blanks: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]

@@ -216,5 +216,11 @@ public enum Schema {
             """,
             "CREATE INDEX IF NOT EXISTS webhook_tokens_received_idx ON webhook_tokens (received_at)",
         ]),
+        Migration(version: 10, name: "a one-time token remembers the body that took it", statements: [
+            // A provider's retry racing its original finds the token taken before the original's receipt is
+            // visible to it; the key of the body that took the token tells a retry from a replay. Tokens taken
+            // before this have none, and are judged by the stored receipts as before.
+            "ALTER TABLE webhook_tokens ADD COLUMN IF NOT EXISTS dedupe_key bytea",
+        ]),
     ]
 }

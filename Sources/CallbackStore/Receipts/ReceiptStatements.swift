@@ -65,16 +65,18 @@ enum ReceiptStatements {
     /// is written by the status found, `$19` the outcome behind an earlier waiting receipt, and in the claiming form
     /// `$20` the one-time token: taken before (by any replica) by another body, it refuses the receipt, which is then
     /// stored nowhere and answered `replayed`. The same body sent again is the provider retrying a request whose
-    /// answer it did not get, and is a `duplicate` as any resend is.
+    /// answer it did not get, and is a `duplicate` as any resend is, even while the original is still being stored:
+    /// the token's row keeps the key of the body that took it, and `DO UPDATE` (unlike `DO NOTHING`) waits for a
+    /// claim in flight and returns the row as committed, which this statement's snapshot would not show.
     static func record(_ by: Lookup, _ effect: Effect, claim: Bool) -> PreparedStatement {
         let claimed = claim ? """
             token AS (
-                INSERT INTO webhook_tokens (provider, token) VALUES ($12::text, $20::text)
-                ON CONFLICT DO NOTHING
-                RETURNING 1
+                INSERT INTO webhook_tokens (provider, token, dedupe_key) VALUES ($12::text, $20::text, (SELECT dedupe_key FROM key))
+                ON CONFLICT (provider, token) DO UPDATE SET received_at = webhook_tokens.received_at
+                RETURNING xmax = 0 AS claimed, dedupe_key = (SELECT dedupe_key FROM key) AS same_body
             ),
             """ : ""
-        let tokenTaken = claim ? "UNION ALL SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM token)" : ""
+        let tokenTaken = claim ? "UNION ALL SELECT 1 FROM token WHERE NOT claimed" : ""
         return PreparedStatement(name: name("record", by, effect, claim: claim), sql: """
         WITH key AS (
             SELECT sha256(convert_to($12::text || E'\\n' || $13::text, 'UTF8')) AS dedupe_key
@@ -116,7 +118,9 @@ enum ReceiptStatements {
         \(summary(
             outcome: "COALESCE((SELECT outcome FROM stored), 'duplicate')",
             receiptID: "(SELECT id FROM stored)",
-            replayed: claim ? "NOT EXISTS (SELECT 1 FROM token) AND NOT EXISTS (SELECT 1 FROM resent)" : "false"
+            replayed: claim
+                ? "EXISTS (SELECT 1 FROM token WHERE NOT claimed AND same_body IS NOT TRUE) AND NOT EXISTS (SELECT 1 FROM resent)"
+                : "false"
         ))
         """)
     }

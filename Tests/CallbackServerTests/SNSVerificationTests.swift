@@ -3,6 +3,7 @@ import CallbackServer
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Synchronization
 import Testing
 import TestSupport
 
@@ -145,14 +146,20 @@ struct SNSVerificationTests {
         }
     }
 
-    @Test("a certificate valid now is refused once the clock passes its end")
+    @Test("a certificate valid now is refused once the clock passes its end, though it was fetched and read before")
     func certificateExpiresWhileCached() async throws {
         try await Self.withNotification { _, harness, _ in
             let key = try SNSTestKey(notAfter: Date(timeIntervalSinceNow: 3600))
-            let later = key.gate(now: { Date(timeIntervalSinceNow: 7200) })
+            let hoursLater = Atomic<Int>(0)
+            let gate = key.gate(now: { Date(timeIntervalSinceNow: Double(hoursLater.load(ordering: .relaxed) * 3600)) })
             let body = try key.signed(SNSTestKey.delivery(Self.reference))
-            let (status, _) = try await harness.test(sns: later) { client in try await client.sns(body) }
-            #expect(status == .forbidden)
+            let statuses = try await harness.test(sns: gate) { client in
+                let now = try await client.sns(body).0
+                hoursLater.store(2, ordering: .relaxed)
+                let later = try await client.sns(body).0
+                return [now, later]
+            }
+            #expect(statuses == [.ok, .forbidden])
             #expect(harness.logs.all.contains { $0.metadata["reason"] == "the signing certificate has expired" })
         }
     }

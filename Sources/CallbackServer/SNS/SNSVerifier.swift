@@ -12,6 +12,7 @@ import Foundation
 public struct SNSVerifier: Sendable {
     private let configuration: SNSConfiguration
     private let certificates: SNSCertificateCache
+    private let readCertificates = RSASignatureCheck.ReadCertificates()
     private let now: @Sendable () -> Date
 
     /// A verifier taking certificates from `certificates` and the time from `now`.
@@ -58,7 +59,8 @@ public struct SNSVerifier: Sendable {
             throw .certificateUnavailable(error)
         }
         try RSASignatureCheck.verify(
-            signature: Array(signature), of: Array(canonical.utf8), version: version, certificatePEM: pem, now: now()
+            signature: Array(signature), of: Array(canonical.utf8), version: version,
+            certificate: readCertificates.certificate(pem), now: now()
         )
     }
 }

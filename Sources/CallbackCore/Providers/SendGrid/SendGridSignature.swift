@@ -16,11 +16,12 @@ public struct SendGridSignature: RequestAuthenticator {
         isSecret: false
     )
 
-    private let keys: [[UInt8]]
+    /// Read once (reading costs more than a check, see ``ECDSAP256/PublicKey``).
+    private let keys: [ECDSAP256.PublicKey]
 
-    /// A check against these public keys (DER SubjectPublicKeyInfo).
+    /// A check against these public keys (DER SubjectPublicKeyInfo); one that is not a P-256 key verifies nothing.
     public init(keys: [[UInt8]]) {
-        self.keys = keys
+        self.keys = keys.compactMap(ECDSAP256.PublicKey.init(der:))
     }
 
     static func make(_ values: [String: String]) throws(ProviderSettingError) -> SendGridSignature? {
@@ -44,7 +45,8 @@ public struct SendGridSignature: RequestAuthenticator {
             return .refused("the signed timestamp is more than a day old, or not a number")
         }
         let message = Array(timestamp.utf8) + payload.body
-        for key in keys where ECDSAP256.verify(signature: Array(signature), of: message, publicKey: key) {
+        let signatureBytes = Array(signature)
+        for key in keys where key.verify(signature: signatureBytes, of: message) {
             return .authentic()
         }
         return .refused("the signature does not verify with any configured public key")

@@ -5,21 +5,20 @@ import Foundation
 /// Signs SNS messages the way Amazon SNS does: RSA PKCS#1 v1.5 over the message's canonical string
 /// (``SNSCanonicalString``), SHA-1 for `SignatureVersion` 1 and SHA-256 for 2, base64-encoded.
 public struct SNSMessageSigner: Sendable {
-    private let privateKeyPEM: String
+    private let key: PrivateKey?
 
-    /// A signer with this PEM private key; the key is read (and checked) on every signature, which is plenty fast
-    /// for fixtures and tests.
+    /// A signer with this PEM private key, read once: reading an RSA key costs several times one signature, and the
+    /// benchmark signs tens of thousands of messages. A key that cannot be read makes every signature throw.
     public init(privateKeyPEM: String) {
-        self.privateKeyPEM = privateKeyPEM
+        key = try? MemoryBIO.reading(privateKeyPEM) { bio throws(SigningError) in
+            guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else { throw SigningError("cannot read the private key") }
+            return PrivateKey(key)
+        }
     }
 
     /// The base64 signature of `text`.
     public func signature(of text: String, version: SNSSignatureVersion) throws(SigningError) -> String {
-        let key: OpaquePointer = try MemoryBIO.reading(privateKeyPEM) { bio throws(SigningError) in
-            guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else { throw SigningError("cannot read the private key") }
-            return key
-        }
-        defer { EVP_PKEY_free(key) }
+        guard let key = key?.pointer else { throw SigningError("cannot read the private key") }
         guard let context = EVP_MD_CTX_new() else { throw SigningError("cannot allocate a digest context") }
         defer { EVP_MD_CTX_free(context) }
         let digest = version == .sha1WithRSA ? EVP_sha1() : EVP_sha256()
@@ -48,5 +47,19 @@ public struct SNSMessageSigner: Sendable {
         signed["SigningCertURL"] = certificateURL
         signed["Signature"] = try signature(of: text, version: version)
         return signed
+    }
+}
+
+/// An OpenSSL private key, freed with its last reference. OpenSSL lets several threads sign with one key at once,
+/// each with a digest context of its own.
+private final class PrivateKey: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit {
+        EVP_PKEY_free(pointer)
     }
 }

@@ -19,7 +19,7 @@ import Foundation
 ///
 /// A body that is not an SNS message of a known `Type`, or lacks a signed member, cannot be signed and is skipped
 /// with the reason: the gateway answers it 400 before any signature is looked at.
-struct FixtureResigner {
+struct FixtureResigner: Sendable {
     let signer: SNSMessageSigner
     let certificateURL: String
     let providers: ProviderRequestSigner
@@ -44,36 +44,13 @@ struct FixtureResigner {
         if directives.contains("skip") { return .skipped("marked # sign-fixtures: skip") }
         guard fixture.provider == .ses else { return resignProvider(file: file, text: text, fixture: fixture, corrupt: directives.contains("corrupt")) }
 
-        let message: SNSSignedMessage
-        let canonical: String
-        do {
-            message = try SNSSignedMessage.read(Array(fixture.body.utf8))
-        } catch {
-            return .skipped(error.problems.joined(separator: "; "))
-        }
-        do {
-            canonical = try message.canonicalString()
-        } catch {
-            return .skipped(error.description)
-        }
-        let version = message.signatureVersion.flatMap(SNSSignatureVersion.init(rawValue:)) ?? .sha1WithRSA
-        var signature: String
-        do {
-            signature = try signer.signature(of: canonical, version: version)
-        } catch {
-            return .failed("\(error)")
-        }
-        if directives.contains("corrupt"), let bytes = Data(base64Encoded: signature) {
-            signature = Data(bytes.reversed()).base64EncodedString()
+        let body: String
+        switch signSNS(body: fixture.body, corrupt: directives.contains("corrupt")) {
+        case .success(let signed): body = signed
+        case .failure(.unsignable(let reason)): return .skipped(reason)
+        case .failure(.failed(let reason)): return .failed(reason)
         }
         guard let bodyRange = text.range(of: fixture.body, options: .backwards) else { return .failed("cannot locate the body") }
-        var body = fixture.body
-        for (name, value) in [("SignatureVersion", version.rawValue), ("SigningCertURL", certificateURL), ("Signature", signature)] {
-            guard let updated = JSONMemberText.setting(name, to: value, in: body) else {
-                return .failed("\(name) appears more than once, or the body does not end with }")
-            }
-            body = updated
-        }
         let result = text.replacingCharacters(in: bodyRange, with: body)
         guard result != text else { return .unchanged }
         do {
@@ -82,6 +59,49 @@ struct FixtureResigner {
             return .failed("cannot write it: \(error)")
         }
         return .signed
+    }
+
+    /// Why an SNS body could not be signed.
+    enum SNSSigningProblem: Error {
+        /// Not an SNS message of a known `Type`, or one without a signed member: the gateway answers it 400 first.
+        case unsignable(String)
+        /// The key or the body would not do.
+        case failed(String)
+    }
+
+    /// An SNS message's text signed as SNS signs it: only `SignatureVersion`, `SigningCertURL` and `Signature`
+    /// change. `corrupt` reverses the signature's bytes, so it is well formed, by the right key, and never verifies.
+    func signSNS(body: String, corrupt: Bool) -> Result<String, SNSSigningProblem> {
+        let message: SNSSignedMessage
+        let canonical: String
+        do {
+            message = try SNSSignedMessage.read(Array(body.utf8))
+        } catch {
+            return .failure(.unsignable(error.problems.joined(separator: "; ")))
+        }
+        do {
+            canonical = try message.canonicalString()
+        } catch {
+            return .failure(.unsignable(error.description))
+        }
+        let version = message.signatureVersion.flatMap(SNSSignatureVersion.init(rawValue:)) ?? .sha1WithRSA
+        var signature: String
+        do {
+            signature = try signer.signature(of: canonical, version: version)
+        } catch {
+            return .failure(.failed("\(error)"))
+        }
+        if corrupt, let bytes = Data(base64Encoded: signature) {
+            signature = Data(bytes.reversed()).base64EncodedString()
+        }
+        var signed = body
+        for (name, value) in [("SignatureVersion", version.rawValue), ("SigningCertURL", certificateURL), ("Signature", signature)] {
+            guard let updated = JSONMemberText.setting(name, to: value, in: signed) else {
+                return .failure(.failed("\(name) appears more than once, or the body does not end with }"))
+            }
+            signed = updated
+        }
+        return .success(signed)
     }
 
     /// Whether a fixture already carries what signing would give it: a signature that verifies, or for a `corrupt`

@@ -1,68 +1,32 @@
--- wrk script for scripts/bench: posts a realistic mix of delivery receipts through the gateway's real routes,
--- or (mode "status") only GETs the URL it was given.
+-- wrk script for scripts/bench: posts delivery receipts of every provider through the gateway's real routes, each
+-- signed ahead of the run, or (mode "status") only GETs the URL it was given.
 --
---   wrk ... -s scripts/bench.d/receipts.lua URL -- MODE ROWS STRIDE THREADS CONNECTIONS RATE BODIES [START]
+--   wrk ... -s scripts/bench.d/receipts.lua URL -- MODE REQUESTS RATE CONNECTIONS
 --
 -- MODE         "receipts" or "status"
--- ROWS         notifications seeded (rows 1..ROWS, all in `sending`)
--- STRIDE       a number coprime with ROWS: request i goes to row (i * STRIDE) mod ROWS + 1, so every request of a run
---              finds a notification no other request of the run touched (until ROWS requests), spread over the table
--- THREADS      wrk's -t, CONNECTIONS wrk's -c
+-- REQUESTS     a folder written by `sign-fixtures bench-requests` (see BenchRequestsCommand.swift for the walk over
+--              the rows, the 5% resends and the 1% unknown notifications): thread t sends thread-<t>.http, one raw
+--              request a line (line breaks written as byte 0x01), from its start, again from the start if it runs out
+--              (counted as `rewinds`: the requests after it find notifications already final)
 -- RATE         0: as fast as the gateway answers; otherwise the total rate to aim at (receipts/s): each connection
 --              waits an exponentially distributed time (mean CONNECTIONS / RATE) before each request
--- BODIES       scripts/bench.d/bodies.tsv
--- START        first request number (default 0)
---
--- Of the receipts, about 5% resend the body the same thread sent just before (a verbatim provider resend: stored
--- once, answered `duplicate`) and about 1% name a notification that does not exist (stored `waiting`). The rest
--- are split by row: multiples of 3 are SES (looked up by reference), remainder 1 Firetext, 2 MMG (by id).
+-- CONNECTIONS  wrk's -c
 --
 -- done() prints one line scripts/bench reads:
---   BENCH requests=N non2xx=N socket_errors=N duration_us=N p50_us=N p99_us=N mean_us=N
+--   BENCH requests=N non2xx=N socket_errors=N duration_us=N p50_us=N p99_us=N mean_us=N rewinds=N
 
 local counter = 0
+local threads = {}
 
 -- Runs in wrk's main Lua state once per thread: number the threads.
 function setup(thread)
     thread:set("thread_number", counter)
     counter = counter + 1
+    threads[#threads + 1] = thread
 end
 
-local mode, rows, stride, threads, mean_delay_ms, start
-local kinds = {}
-local next_index = 0
-local previous_row = nil
-local UNKNOWN_BASE = 1000000000
-
-local function split(line)
-    local fields = {}
-    for field in (line .. "\t"):gmatch("([^\t]*)\t") do
-        fields[#fields + 1] = field
-    end
-    return fields
-end
-
-local function load_bodies(path)
-    local file = assert(io.open(path, "r"), "cannot read " .. path)
-    local by_provider = {}
-    for line in file:lines() do
-        if line ~= "" and line:sub(1, 1) ~= "#" then
-            local f = split(line)
-            by_provider[f[1]] = { content_type = f[2], path = f[3], body = f[4] }
-        end
-    end
-    file:close()
-    -- Row number mod 3 picks the provider.
-    kinds[0] = assert(by_provider.ses, "no ses line in " .. path)
-    kinds[1] = assert(by_provider.firetext, "no firetext line in " .. path)
-    kinds[2] = assert(by_provider.mmg, "no mmg line in " .. path)
-    for _, kind in pairs(kinds) do
-        kind.headers = { ["Content-Type"] = kind.content_type }
-        if kind == kinds[0] then
-            kind.headers["x-amz-sns-message-type"] = "Notification"
-        end
-    end
-end
+local mode, mean_delay_ms, file, path
+rewinds = 0
 
 function init(args)
     mode = args[1] or "status"
@@ -72,13 +36,11 @@ function init(args)
         delay = nil
         return
     end
-    rows = assert(tonumber(args[2]), "ROWS missing")
-    stride = assert(tonumber(args[3]), "STRIDE missing")
-    threads = assert(tonumber(args[4]), "THREADS missing")
-    local connections = assert(tonumber(args[5]), "CONNECTIONS missing")
-    local rate = assert(tonumber(args[6]), "RATE missing")
-    load_bodies(assert(args[7], "BODIES missing"))
-    start = tonumber(args[8] or "0")
+    local folder = assert(args[2], "REQUESTS missing")
+    local rate = assert(tonumber(args[3]), "RATE missing")
+    local connections = assert(tonumber(args[4]), "CONNECTIONS missing")
+    path = folder .. "/thread-" .. thread_number .. ".http"
+    file = assert(io.open(path, "rb"), "cannot read " .. path .. ": write it with sign-fixtures bench-requests")
     if rate > 0 then
         mean_delay_ms = connections / rate * 1000
     else
@@ -93,29 +55,23 @@ function delay()
 end
 
 function request()
-    local index = start + thread_number + next_index * threads
-    next_index = next_index + 1
-    local roll = math.random(100)
-    local row
-    if roll <= 5 and previous_row then
-        row = previous_row
-    elseif roll == 6 then
-        row = UNKNOWN_BASE + index
-    else
-        -- Both factors below ROWS (at most 10^7 here), so the product is exact in a double.
-        row = ((index % rows) * stride) % rows + 1
+    local line = file:read("*l")
+    if not line then
+        rewinds = rewinds + 1
+        file:seek("set", 0)
+        line = assert(file:read("*l"), path .. " is empty")
     end
-    previous_row = row
-    local kind = kinds[row % 3]
-    local padded = string.format("%012d", row)
-    local body = kind.body:gsub("{ROW}", padded)
-    return wrk.format("POST", kind.path, kind.headers, body)
+    return (line:gsub("\1", "\r\n"))
 end
 
 function done(summary, latency, _)
     local e = summary.errors
+    local total_rewinds = 0
+    for _, thread in ipairs(threads) do
+        total_rewinds = total_rewinds + (thread:get("rewinds") or 0)
+    end
     io.write(string.format(
-        "BENCH requests=%d non2xx=%d socket_errors=%d duration_us=%d p50_us=%d p99_us=%d mean_us=%d\n",
+        "BENCH requests=%d non2xx=%d socket_errors=%d duration_us=%d p50_us=%d p99_us=%d mean_us=%d rewinds=%d\n",
         summary.requests, e.status, e.connect + e.read + e.write + e.timeout, summary.duration,
-        latency:percentile(50), latency:percentile(99), latency.mean))
+        latency:percentile(50), latency:percentile(99), latency.mean, total_rewinds))
 end

@@ -64,10 +64,15 @@ public struct VonageSignature: RequestAuthenticator {
 
     /// `&name=value...` of every parameter, sorted by name (byte order), `&` and `=` in values replaced by `_`.
     public static func signedText(_ parameters: [String: String]) -> String {
-        parameters.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { name in
-            let value = parameters[name]!.replacingOccurrences(of: "&", with: "_").replacingOccurrences(of: "=", with: "_")
-            return "&\(name)=\(value)"
-        }.joined()
+        // Byte by byte: `&` and `=` are ASCII, and Foundation's replacingOccurrences cost a receipt tens of µs.
+        var text: [UInt8] = []
+        for (name, value) in parameters.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            text.append(UInt8(ascii: "&"))
+            text += name.utf8
+            text.append(UInt8(ascii: "="))
+            for byte in value.utf8 { text.append(byte == UInt8(ascii: "&") || byte == UInt8(ascii: "=") ? UInt8(ascii: "_") : byte) }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The lower-case hex signature of `text`.

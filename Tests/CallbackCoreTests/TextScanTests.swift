@@ -43,6 +43,23 @@ struct TextScanTests {
         #expect(texts.contains { UUIDText.parse($0) == nil } && texts.contains { UUIDText.parse($0) != nil })
     }
 
+    @Test("UUIDText.lowercase writes what uuidString.lowercased() writes, and parse reads it back")
+    func uuidWritesAsFoundation() {
+        var random = SeededGenerator(seed: 0x5eed_0002)
+        var uuids = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        for _ in 0..<1_000 {
+            var bytes = [UInt8](repeating: 0, count: 16)
+            for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &random) }
+            uuids.append(UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
+                                     bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])))
+        }
+        for uuid in uuids {
+            #expect(UUIDText.lowercase(uuid) == uuid.uuidString.lowercased())
+            #expect(UUIDText.parse(UUIDText.lowercase(uuid)) == uuid)
+        }
+    }
+
     /// 8-4-4-4-12 ASCII hex digits, either case.
     private static func isCanonical(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads a UUID in its canonical text form.
+/// Reads and writes a UUID in its canonical text form.
 ///
 /// Foundation's `UUID(uuidString:)` calls `sscanf` once per byte: with a UUID read from every Firetext and MMG
 /// receipt and from every stored receipt's answer, that was a measurable share of the gateway's CPU per receipt.
@@ -27,6 +27,27 @@ public enum UUIDText {
                 return true
             }
             return parsed ? UUID(uuid: bytes) : nil
+        }
+    }
+
+    /// `uuid` in lower case (`xxxxxxxx-xxxx-...`), as PostgreSQL writes a `uuid`. Foundation's `uuidString` calls
+    /// `snprintf`; the gateway writes an id into every receipt's parameters and sorts every batch by it.
+    public static func lowercase(_ uuid: UUID) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: uuid.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { output in
+                var index = 0
+                for (position, byte) in bytes.enumerated() {
+                    if position == 4 || position == 6 || position == 8 || position == 10 {
+                        output[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    output[index] = digits[Int(byte >> 4)]
+                    output[index + 1] = digits[Int(byte & 0x0F)]
+                    index += 2
+                }
+                return index
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ public struct ReceiptLog: Sendable {
         // Built only for a line that will be written: at warning and above, the metadata would be built and dropped
         // for every receipt.
         guard recorded.outcome == .unmapped || logger.logLevel <= .info else { return }
-        var metadata = Self.metadata(of: receipt, notificationID: recorded.notificationID?.uuidString.lowercased())
+        var metadata = Self.metadata(of: receipt, notificationID: recorded.notificationID.map(UUIDText.lowercase))
         metadata["outcome"] = .string(recorded.outcome.rawValue)
         if let status = recorded.statusWritten { metadata["status"] = .string(status.rawValue) }
         if let target = mapped.mapping.target { metadata["target"] = .string(target.rawValue) }
@@ -42,7 +42,7 @@ public struct ReceiptLog: Sendable {
             ])
             return
         }
-        var metadata = Self.metadata(of: mapped.receipt, notificationID: retried.result.notificationID?.uuidString.lowercased())
+        var metadata = Self.metadata(of: mapped.receipt, notificationID: retried.result.notificationID.map(UUIDText.lowercase))
         metadata["outcome"] = .string(retried.result.outcome.rawValue)
         metadata["attempts"] = .stringConvertible(retried.stored.attempts + 1)
         metadata["receipt_id"] = .stringConvertible(retried.stored.id)

@@ -140,11 +140,13 @@ final class ReceiptBatcher: @unchecked Sendable {
         }
     }
 
-    /// One receipt of a batch: its group, its place in the group, and the write.
+    /// One receipt of a batch: its group, its place in the group, and the write, with the write's notification
+    /// key worked out once rather than at every comparison of the sort.
     private struct Step {
         var group: Int
         var position: Int
         var write: ReceiptWrite
+        var notificationKey: String
     }
 
     private func run(_ batch: [Pending], on connection: PostgresConnection) {
@@ -159,11 +161,11 @@ final class ReceiptBatcher: @unchecked Sendable {
             let bounded = remaining.count > 1
             var steps: [Step] = []
             for (group, pending) in remaining.enumerated() {
-                for (position, write) in pending.writes.enumerated() { steps.append(Step(group: group, position: position, write: write)) }
+                for (position, write) in pending.writes.enumerated() { steps.append(Step(group: group, position: position, write: write, notificationKey: write.notificationKey)) }
             }
             steps.sort { left, right in
-                (left.write.notificationKey, remaining[left.group].arrival, left.position)
-                    < (right.write.notificationKey, remaining[right.group].arrival, right.position)
+                (left.notificationKey, remaining[left.group].arrival, left.position)
+                    < (right.notificationKey, remaining[right.group].arrival, right.position)
             }
             let results: [PostgresConnection.PipelineStep]
             do throws(DatabaseError) {
@@ -193,7 +195,7 @@ final class ReceiptBatcher: @unchecked Sendable {
             if error.isLockTimeout && bounded {
                 // Another transaction holds the notification's row: the groups naming it wait for it on their own,
                 // in order, and the rest of the batch goes ahead without them.
-                let key = culprit.write.notificationKey
+                let key = culprit.notificationKey
                 unqueued += runAlone(remaining.filter { $0.names(key) })
                 remaining.removeAll { $0.names(key) }
                 continue

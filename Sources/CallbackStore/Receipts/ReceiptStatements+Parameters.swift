@@ -34,7 +34,7 @@ extension ReceiptStatements {
 
     /// `$1`-`$11`.
     private static func shared(_ application: ReceiptApplication) -> [String?] {
-        let notificationID: String? = if case .id(let id) = application.lookup { id.uuidString.lowercased() } else { nil }
+        let notificationID: String? = if case .id(let id) = application.lookup { UUIDText.lowercase(id) } else { nil }
         let plan = application.decisions.plan
         return [
             notificationID,

@@ -69,6 +69,21 @@ enum ReceiptStatements {
     /// the token's row keeps the key of the body that took it, and `DO UPDATE` (unlike `DO NOTHING`) waits for a
     /// claim in flight and returns the row as committed, which this statement's snapshot would not show.
     static func record(_ by: Lookup, _ effect: Effect, claim: Bool) -> PreparedStatement {
+        recordForms[Form(by, effect, claim)] ?? buildRecord(by, effect, claim: claim)
+    }
+
+    /// A statement's form: how it finds the notification, what the receipt does, whether it claims a token.
+    private struct Form: Hashable {
+        let lookup: Lookup, effect: Effect, claim: Bool
+        init(_ lookup: Lookup, _ effect: Effect, _ claim: Bool) { (self.lookup, self.effect, self.claim) = (lookup, effect, claim) }
+        static let all = Lookup.allCases.flatMap { lookup in Effect.allCases.flatMap { effect in [Form(lookup, effect, false), Form(lookup, effect, true)] } }
+    }
+
+    // Built once: every receipt needs one, and building the text took a few percent of the gateway's CPU.
+    private static let recordForms = Dictionary(uniqueKeysWithValues: Form.all.map { ($0, buildRecord($0.lookup, $0.effect, claim: $0.claim)) })
+    private static let retryForms = Dictionary(uniqueKeysWithValues: Form.all.filter { !$0.claim }.map { ($0, buildRetry($0.lookup, $0.effect)) })
+
+    private static func buildRecord(_ by: Lookup, _ effect: Effect, claim: Bool) -> PreparedStatement {
         let claimed = claim ? """
             token AS (
                 INSERT INTO webhook_tokens (provider, token, dedupe_key) VALUES ($12::text, $20::text, (SELECT dedupe_key FROM key))
@@ -148,6 +163,10 @@ enum ReceiptStatements {
     /// found, `$14` the outcome behind an earlier waiting receipt (for a receipt that has waited as long as it may,
     /// the decisions say `orphaned` where they would say `waiting`).
     static func retry(_ by: Lookup, _ effect: Effect) -> PreparedStatement {
+        retryForms[Form(by, effect, false)] ?? buildRetry(by, effect)
+    }
+
+    private static func buildRetry(_ by: Lookup, _ effect: Effect) -> PreparedStatement {
         PreparedStatement(name: name("retry", by, effect), sql: """
         WITH \(lookup(by)),
         \(earlier(by, than: "AND w.id < $12::bigint")),

@@ -77,7 +77,7 @@ struct ReceiptApplication: Sendable {
     /// The notification's id, or else the provider's reference.
     var notificationKey: String {
         switch lookup {
-        case .id(let id): id.uuidString.lowercased()
+        case .id(let id): UUIDText.lowercase(id)
         case .reference(let reference): reference
         }
     }

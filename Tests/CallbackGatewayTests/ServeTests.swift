@@ -170,6 +170,21 @@ struct SlowClientTests {
         }
     }
 
+    @Test("a route with a body limit of its own (SendGrid's batches) takes bodies past MAX_BODY_BYTES, a query string or not; others answer 413")
+    func bodyLimitByRoute() async throws {
+        try await TestDatabase.with { database in
+            let server = try await RunningGateway.start(database: database, environment: ["MAX_BODY_BYTES": "65536", "SENDGRID_MAX_BODY_BYTES": "200000"])
+            defer { server.stop() }
+            let events = "[" + Array(repeating: #"{"event":"delivered","sg_message_id":"x.y"}"#, count: 2_500).joined(separator: ",") + "]"
+            #expect(events.utf8.count > 65536 && events.utf8.count < 200_000)
+            // Unsigned, so refused (403): what matters is that it was read, not turned away for its size.
+            #expect(try await server.post("/notifications/email/sendgrid", events, contentType: "application/json").0 == 403)
+            #expect(try await server.post("/notifications/email/sendgrid?batch=1", events, contentType: "application/json").0 == 403)
+            #expect(try await server.post("/notifications/email/sendgridx", events, contentType: "application/json").0 == 413)
+            #expect(try await server.post("/notifications/sms/firetext", events, contentType: "application/json").0 == 413)
+        }
+    }
+
     @Test("a request abandoned half-way or malformed is the client's problem: 400, nothing stored, nothing logged as an error")
     func abandonedAndMalformed() async throws {
         try await TestDatabase.with { database in

@@ -5,15 +5,15 @@ import Synchronization
 ///
 /// A certificate is fetched when a message first names it and kept: never fetched per request. Requests that
 /// arrive while the first fetch is under way wait for that same fetch rather than starting their own. Only a
-/// certificate that parses is kept; a failed fetch is forgotten, so the next message tries again (SNS retries
+/// certificate that parses is kept, parsed, so that no request parses it again; a failed fetch is forgotten, so the next message tries again (SNS retries
 /// what it got a 403 for). Only URLs that passed ``SNSURLPolicy`` reach here, and only Amazon can serve a
 /// certificate on those, so what is kept is bounded by the certificates Amazon has.
 public final class SNSCertificateCache: Sendable {
-    private typealias Fetch = Task<Result<[UInt8], SNSCertificateFetchError>, Never>
+    private typealias Fetch = Task<Result<RSASignatureCheck.ReadCertificate, SNSCertificateFetchError>, Never>
 
     private enum Entry {
         case fetching(Fetch)
-        case ready([UInt8])
+        case ready(RSASignatureCheck.ReadCertificate)
     }
 
     private let fetcher: any SNSCertificateFetcher
@@ -26,20 +26,25 @@ public final class SNSCertificateCache: Sendable {
 
     /// The PEM certificate at `url`, from the cache, from a fetch under way, or fetched now.
     public func certificate(at url: URL) async throws(SNSCertificateFetchError) -> [UInt8] {
+        try await readCertificate(at: url).pem
+    }
+
+    /// The certificate at `url`, parsed, as ``certificate(at:)`` finds it.
+    func readCertificate(at url: URL) async throws(SNSCertificateFetchError) -> RSASignatureCheck.ReadCertificate {
         let key = url.absoluteString
         let fetcher = fetcher
         let found: Entry = entries.withLock { entries in
             switch entries[key] {
-            case .ready(let pem)?:
-                return .ready(pem)
+            case .ready(let certificate)?:
+                return .ready(certificate)
             case .fetching(let fetch)?:
                 return .fetching(fetch)
             case nil:
                 let fetch = Fetch {
                     do throws(SNSCertificateFetchError) {
                         let pem = try await fetcher.certificate(at: url)
-                        guard RSASignatureCheck.isCertificate(pem) else { throw .notACertificate }
-                        return .success(pem)
+                        guard let certificate = try? RSASignatureCheck.ReadCertificate(pem: pem) else { throw .notACertificate }
+                        return .success(certificate)
                     } catch {
                         return .failure(error)
                     }
@@ -50,7 +55,7 @@ public final class SNSCertificateCache: Sendable {
         }
         let fetch: Fetch
         switch found {
-        case .ready(let pem): return pem
+        case .ready(let certificate): return certificate
         case .fetching(let pending): fetch = pending
         }
         let result = await fetch.value
@@ -58,7 +63,7 @@ public final class SNSCertificateCache: Sendable {
             // Whoever sees the fetch finish first records it; a newer fetch for the same URL is left alone.
             guard case .fetching(let current)? = entries[key], current == fetch else { return }
             switch result {
-            case .success(let pem): entries[key] = .ready(pem)
+            case .success(let certificate): entries[key] = .ready(certificate)
             case .failure: entries[key] = nil
             }
         }

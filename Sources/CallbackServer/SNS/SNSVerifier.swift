@@ -12,7 +12,6 @@ import Foundation
 public struct SNSVerifier: Sendable {
     private let configuration: SNSConfiguration
     private let certificates: SNSCertificateCache
-    private let readCertificates = RSASignatureCheck.ReadCertificates()
     private let now: @Sendable () -> Date
 
     /// A verifier taking certificates from `certificates` and the time from `now`.
@@ -52,15 +51,15 @@ public struct SNSVerifier: Sendable {
         guard let encoded = message.signature, let signature = Data(base64Encoded: encoded), !signature.isEmpty else {
             throw .signatureNotBase64
         }
-        let pem: [UInt8]
+        let certificate: RSASignatureCheck.ReadCertificate
         do {
-            pem = try await certificates.certificate(at: certificateURL)
+            certificate = try await certificates.readCertificate(at: certificateURL)
         } catch {
             throw .certificateUnavailable(error)
         }
         try RSASignatureCheck.verify(
             signature: Array(signature), of: Array(canonical.utf8), version: version,
-            certificate: readCertificates.certificate(pem), now: now()
+            certificate: certificate, now: now()
         )
     }
 }

@@ -60,5 +60,13 @@ public struct MeasuredReceiptStore: ReceiptStore {
         }
     }
 
+    public func notificationTrail(
+        _ key: NotificationTrailKey, scope: NotificationScope, receiptLimit: Int
+    ) async throws(DatabaseError) -> NotificationTrail? {
+        try await metrics.measured("dao.get_notification_trail") { () async throws(DatabaseError) in
+            try await base.notificationTrail(key, scope: scope, receiptLimit: receiptLimit)
+        }
+    }
+
     public func isReady() async -> Bool { await base.isReady() }
 }

@@ -38,6 +38,12 @@ public protocol ReceiptStore: Sendable {
     /// without receipts are absent (``ReceiptStats`` fills them with zeros).
     func receiptCounts(in window: StatsWindow) async throws(DatabaseError) -> [ReceiptDayCount]
 
+    /// The notification `key` names within `scope`, with at most `receiptLimit` of its receipts (the earliest);
+    /// `nil` when there is none in the scope.
+    func notificationTrail(
+        _ key: NotificationTrailKey, scope: NotificationScope, receiptLimit: Int
+    ) async throws(DatabaseError) -> NotificationTrail?
+
     /// Whether the database answers.
     func isReady() async -> Bool
 }

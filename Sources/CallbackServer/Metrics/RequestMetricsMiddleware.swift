@@ -13,6 +13,7 @@ private let routeNames: [String: (module: String, endpoint: String)] = Dictionar
     "/_status/ready": ("status", "show_ready"),
     "/admin/unmapped": ("admin", "get_unmapped_statuses"),
     "/admin/stats": ("admin", "get_receipt_stats"),
+    "/v2/notifications/{id}/receipts": ("v2_notifications", "get_notification_receipts"),
 ]) { unit, _ in unit }
 
 /// Counts and times every request as `<METHOD>.<module>.<endpoint>.<status>`, the names of the system this gateway

@@ -34,6 +34,32 @@ public final class DisposableCluster: Sendable {
         return cluster
     }
 
+    /// A streaming standby of `primary`, made with `pg_basebackup -R` (its `standby.signal` and `primary_conninfo`
+    /// written for it) and started on a port of its own; destroy it with ``destroy()``.
+    public static func standby(of primary: DisposableCluster) async throws -> DisposableCluster {
+        let binDirectory = try TestEnvironment.postgresBinDirectory
+        let directory = primary.directory + "-standby-" + UUID().uuidString.prefix(4).lowercased()
+        if getuid() == 0 {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try await Command.run("/bin/chown", ["postgres:", directory])
+            try await Command.run("/bin/chmod", ["700", directory])
+        }
+        let backup = try await Command.runAsPostgres(binDirectory + "/pg_basebackup", [
+            "-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", directory, "-R", "-X", "stream",
+            "--checkpoint=fast",
+        ])
+        guard backup.status == 0 else { throw TestSetupError("pg_basebackup failed: \(backup.standardError)") }
+        let standby = DisposableCluster(port: try FreePort.find(), directory: directory, binDirectory: binDirectory)
+        try await standby.startServer()
+        return standby
+    }
+
+    /// Promotes a standby to primary (`pg_ctl promote`), waiting until it accepts writes.
+    public func promote() async throws {
+        let promoted = try await Command.runAsPostgres(binDirectory + "/pg_ctl", ["-D", directory, "-w", "promote"])
+        guard promoted.status == 0 else { throw TestSetupError("pg_ctl promote failed: \(promoted.standardOutput) \(promoted.standardError)") }
+    }
+
     /// Starts the server again after ``stopServer(mode:)``.
     public func startServer() async throws {
         let options = "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories='\(directory)' -c fsync=off -c full_page_writes=off"

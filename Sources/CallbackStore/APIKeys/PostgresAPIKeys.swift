@@ -14,7 +14,8 @@ public struct PostgresAPIKeys: APIKeyStore {
     /// Stores a new key for `token` (only its secret's hash is kept) and returns it.
     public func create(_ token: APIKeyToken, serviceID: UUID, keyType: KeyType, name: String?) async throws(DatabaseError) -> APIKey {
         let parameters: [String?] = [
-            UUIDText.lowercase(token.id), UUIDText.lowercase(serviceID), keyType.rawValue, name, "\\x" + Digest.hex(token.secretHash),
+            UUIDText.lowercase(token.id), UUIDText.lowercase(serviceID), keyType.rawValue, name,
+            ByteaText.text(token.secretHash),
         ]
         let result = try await workers.run { connection throws(DatabaseError) in
             try connection.query(Statements.create, parameters)
@@ -54,28 +55,8 @@ public struct PostgresAPIKeys: APIKeyStore {
         let result = try await workers.run { connection throws(DatabaseError) in
             try connection.query(Statements.find, [UUIDText.lowercase(id)])
         }
-        guard let key = APIKey(result, row: 0), let hash = result.value("secret_hash").flatMap(Self.bytes(hex:)) else { return nil }
+        guard let key = APIKey(result, row: 0), let hash = result.value("secret_hash").flatMap(ByteaText.bytes) else { return nil }
         return (key, hash)
-    }
-
-    /// The bytes of PostgreSQL's hex output of a `bytea` (`\x0a1b...`).
-    private static func bytes(hex text: String) -> [UInt8]? {
-        guard text.hasPrefix("\\x"), text.utf8.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var digits = text.utf8.dropFirst(2).makeIterator()
-        while let high = digits.next(), let low = digits.next() {
-            guard let h = Self.nibble(high), let l = Self.nibble(low) else { return nil }
-            bytes.append(h << 4 | l)
-        }
-        return bytes
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 
     enum Statements {

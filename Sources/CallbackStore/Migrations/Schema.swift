@@ -237,5 +237,20 @@ public enum Schema {
             """,
             "CREATE INDEX IF NOT EXISTS api_keys_service_idx ON api_keys (service_id)",
         ]),
+        Migration(version: 12, name: "services' callback URLs and their sealed bearer tokens", statements: [
+            // The token is sealed with SERVICE_CALLBACK_ENCRYPTION_KEY (AES-256-GCM, bound to the row's service and
+            // type); the database never holds it in the clear.
+            """
+            CREATE TABLE IF NOT EXISTS service_callbacks (
+                service_id    uuid NOT NULL,
+                callback_type text NOT NULL CHECK (callback_type IN ('delivery-status', 'complaint')),
+                url           text NOT NULL,
+                sealed_token  bytea NOT NULL,
+                created_at    timestamptz NOT NULL DEFAULT now(),
+                updated_at    timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (service_id, callback_type)
+            )
+            """,
+        ]),
     ]
 }

@@ -17,7 +17,8 @@ import TestSupport
 ///   while the standby lags, even past the statement timeout, and every receipt answered 200 is on the new primary.
 ///   Asynchronous: commits go on while it lags, and those acknowledged meanwhile are lost with the old primary; the
 ///   run reports how many.
-/// - Receipts waiting for their notification when the primary failed are settled by the retrier on the new one.
+/// - Receipts waiting for their notification when the primary failed are settled by the retrier on the new one, and
+///   a housekeeping job finished on the old primary is not run again on the new one.
 @Suite("PostgreSQL failover", .serialized)
 struct FailoverTests {
     enum Replication: String, CaseIterable, CustomTestStringConvertible {
@@ -80,6 +81,10 @@ struct FailoverTests {
         )
         #expect(waitingReport.count(status: 200) == late.count, "the late receipts are stored, waiting")
 
+        // Today's retention runs on the primary before the failure; its record reaches the standby with the rest.
+        let retentionBefore = try await Gateway.run(["jobs", "run", "retention"], environment: ["DATABASE_URL": primary.url])
+        #expect(retentionBefore.status == 0, "\(retentionBefore.standardError)")
+
         let run = LoadGenerator(ports: [gateway.port], concurrency: 8, ratePerSecond: 200).start { index in
             steadyReceipt(index, ids: ids)
         }
@@ -122,6 +127,16 @@ struct FailoverTests {
         #expect(report.otherStatuses.isEmpty, "statuses other than 200 and 503: \(report.otherStatuses)")
         let firstOK = report.results.filter { $0.isOK && $0.finishedAt > promotedAt }.map(\.finishedAt).min()
         let recovery = firstOK.map { LoadRun.seconds($0 - promotedAt) }
+
+        // Advisory locks do not survive a failover, but the record of a finished run does: the period's retention
+        // is not run a second time on the new primary.
+        let retentionAfter = try await Gateway.run(["jobs", "run", "retention"], environment: ["DATABASE_URL": conninfo])
+        #expect(retentionAfter.status == 0, "\(retentionAfter.standardError)")
+        #expect(retentionAfter.standardOutput.contains("--force"), "the period's retention was already done: \(retentionAfter.standardOutput)")
+        let retentionRuns = try await newWorkers.sql(
+            "SELECT count(*) AS n FROM job_runs WHERE job = 'retention' AND finished_at IS NOT NULL AND NOT forced"
+        ).value("n")
+        #expect(retentionRuns == "1", "one finished retention run for the period across the switch")
 
         // What the new primary holds of what was answered 200.
         let stored = try await StoredState.load(newWorkers)
@@ -170,6 +185,7 @@ struct FailoverTests {
                 "answered 200 while the standby lagged (2.5 s) before the failure: \(answeredWhileLagging)",
                 "acknowledged receipts the new primary lacks: \(lost.count) of \(answered.count)",
                 "receipts waiting across the switch settled by the retrier on the new primary: \(settled)",
+                "retention finished on the old primary, run again on the new one: \(retentionRuns == "1" ? "no" : "yes")",
             ]
         )
         if replication == .synchronous {

@@ -7,7 +7,8 @@ CALLBACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export CALLBACK_ROOT
 
 # Packages the build and the tests need on a fresh Debian machine.
-CALLBACK_APT_PACKAGES=(postgresql libpq-dev libcurl4-openssl-dev pkgconf libssl-dev openssl)
+# chromium and chromium-driver: the dashboard's browser test drives headless Chromium through chromedriver.
+CALLBACK_APT_PACKAGES=(postgresql libpq-dev libcurl4-openssl-dev pkgconf libssl-dev openssl chromium chromium-driver)
 
 say() { printf '==> %s\n' "$*" >&2; }
 warn() { printf '==> warning: %s\n' "$*" >&2; }
@@ -60,12 +61,14 @@ ensure_packages() {
 
 # The providers' own SDKs from PyPI, pinned, which the tests check the gateway's signature code against:
 # Twilio's RequestValidator, SendGrid's EventWebhook, Vonage's signature (3.x, the last with the MD5 hash method).
-CALLBACK_PROVIDER_SDKS=(twilio==9.13.0 sendgrid==6.12.5 vonage==3.18.0)
+# selenium drives the system's Chromium in the dashboard's browser test (Tests/browser/).
+CALLBACK_PROVIDER_SDKS=(twilio==9.13.0 sendgrid==6.12.5 vonage==3.18.0 selenium==4.27.1)
 
-# ensure_provider_sdks FOLDER: a Python virtual environment in FOLDER with the providers' SDKs; prints its python.
+# ensure_provider_sdks FOLDER: a Python virtual environment in FOLDER with the providers' SDKs and selenium; prints
+# its python. The import check names every package, so an older environment without one of them is completed.
 ensure_provider_sdks() {
     local folder=$1 python=$1/bin/python
-    if [[ ! -x $python ]] || ! "$python" -c 'import twilio, sendgrid, vonage' >/dev/null 2>&1; then
+    if [[ ! -x $python ]] || ! "$python" -c 'import twilio, sendgrid, vonage, selenium' >/dev/null 2>&1; then
         command -v python3 >/dev/null 2>&1 || die "python3 not found: the tests check signatures against the providers' SDKs (apt-get install python3 python3-venv)"
         say "installing the providers' SDKs (${CALLBACK_PROVIDER_SDKS[*]}) into $folder"
         python3 -m venv "$folder" >&2 ||

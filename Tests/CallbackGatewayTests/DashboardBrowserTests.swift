@@ -37,7 +37,7 @@ struct DashboardBrowserTests {
 
             let seen = try await Browser.run(script: "dashboard.py", task: [
                 "base_url": "http://127.0.0.1:\(server.port)", "token": Self.token,
-                "screenshots": Browser.screenshotFolder, "refresh_seconds": 15,
+                "screenshots": Browser.screenshotFolder, "refresh_seconds": 15, "backlog": true,
             ])
 
             #expect(seen["unsigned_path"] as? String == "/dashboard/sign-in")
@@ -62,6 +62,12 @@ struct DashboardBrowserTests {
             let unmapped = try #require(seen["unmapped"] as? [[String]])
             let row = try #require(unmapped.first { $0.count > 1 && $0[0] == "mmg" && $0[1] == rawStatus })
             #expect(row.last == "callback-gateway replay --from-db unmapped --provider mmg")
+            let waiting = try await database.query("SELECT count(*) AS n FROM callback_receipts WHERE outcome = 'waiting'").value("n")
+            let backlog = try #require(seen["backlog"] as? [String: String])
+            #expect(backlog["waiting-count"] == waiting)
+            #expect(waiting != "0", "the fixtures leave receipts waiting for notifications they do not seed")
+            #expect(backlog["waiting-oldest"]?.hasSuffix(" UTC") == true)
+            #expect(backlog["orphaned-last-day"] == "0")
             #expect(seen["refreshed"] as? Bool == true, "the overview refreshed its numbers without a reload")
 
             #expect(seen["signed_out_path"] as? String == "/dashboard/sign-in")

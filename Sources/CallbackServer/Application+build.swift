@@ -15,9 +15,11 @@ import ServiceLifecycle
 ///   - metrics: where counters and timers go (StatsD, or nowhere).
 ///   - alerter: where unknown statuses are reported (a webhook), or `nil`; it runs as one of the services.
 ///   - services: further services to run alongside the server (the retrier is added here).
+///   - apiKeys: the services' API keys, for the receipts API; without them, its route is not served.
 public func buildApplication(
     configuration: GatewayConfiguration,
     store: any ReceiptStore,
+    apiKeys: (any APIKeyStore)? = nil,
     interpreter: ReceiptInterpreter,
     logger: Logger,
     metrics: GatewayMetrics = .disabled,
@@ -27,8 +29,8 @@ public func buildApplication(
     let measuredStore = MeasuredReceiptStore(store, metrics: metrics)
     let budget = BodyBudget(limit: configuration.maxBufferedBodyBytes)
     let router = buildRouter(
-        configuration: configuration, store: measuredStore, interpreter: interpreter, metrics: metrics, alerter: alerter,
-        bodyBudget: budget
+        configuration: configuration, store: measuredStore, apiKeys: apiKeys, interpreter: interpreter, metrics: metrics,
+        alerter: alerter, bodyBudget: budget
     )
     let retrier = WaitingReceiptRetrier(
         store: measuredStore, interpreter: interpreter, configuration: configuration, logger: logger, metrics: metrics
@@ -59,10 +61,12 @@ public func buildApplication(
 /// routes without a socket. `store` is used as given: wrap it in ``MeasuredReceiptStore`` for `dao.` metrics.
 /// `sns` replaces the SNS gate built from `configuration.sns` (tests give one with a local certificate fetcher or
 /// confirmation opener). `clock` tells the statistics which day is today. `bodyBudget` is shared with the
-/// connections' handlers when there are any; without one, the router has a budget of its own.
+/// connections' handlers when there are any; without one, the router has a budget of its own. `apiKeys`, when
+/// given, serves the receipts API.
 public func buildRouter(
     configuration: GatewayConfiguration,
     store: any ReceiptStore,
+    apiKeys: (any APIKeyStore)? = nil,
     interpreter: ReceiptInterpreter,
     metrics: GatewayMetrics = .disabled,
     alerter: UnmappedAlerter? = nil,
@@ -86,6 +90,9 @@ public func buildRouter(
         DashboardController(
             store: store, token: token, clock: clock, secureCookie: !configuration.dashboardPlainHTTP, throttle: SignInThrottle()
         ).addRoutes(to: router)
+    }
+    if let apiKeys {
+        ReceiptsAPIController(store: store, keys: ServiceKeyCheck(keys: apiKeys)).addRoutes(to: router)
     }
     CallbackController(
         store: store,

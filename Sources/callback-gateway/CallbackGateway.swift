@@ -7,7 +7,7 @@ struct CallbackGateway: AsyncParsableCommand {
         commandName: "callback-gateway",
         abstract: "Receives delivery receipts from SMS and email providers and applies them to notifications.",
         subcommands: [ServeCommand.self, MigrateCommand.self, MappingsCommand.self, ReplayCommand.self, UnmappedCommand.self, ProvidersCommand.self,
-                      JobsCommand.self, StatsCommand.self],
+                      JobsCommand.self, StatsCommand.self, KeysCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -181,6 +181,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             configuration: settings.gateway,
             store: store,
+            apiKeys: PostgresAPIKeys(workers: workers),
             interpreter: ReceiptInterpreter(mappings: settings.mappings, adapters: ReceiptInterpreter.standardAdapters),
             logger: logger,
             metrics: metrics,

@@ -38,6 +38,7 @@ struct DashboardBrowserTests {
             let seen = try await Browser.run(script: "dashboard.py", task: [
                 "base_url": "http://127.0.0.1:\(server.port)", "token": Self.token,
                 "screenshots": Browser.screenshotFolder, "refresh_seconds": 15, "backlog": true,
+                "lookup": "1f000000-0000-4000-8000-000000000105",
             ])
 
             #expect(seen["unsigned_path"] as? String == "/dashboard/sign-in")
@@ -68,6 +69,14 @@ struct DashboardBrowserTests {
             #expect(waiting != "0", "the fixtures leave receipts waiting for notifications they do not seed")
             #expect(backlog["waiting-oldest"]?.hasSuffix(" UTC") == true)
             #expect(backlog["orphaned-last-day"] == "0")
+            // Firetext's fixtures 07 and 08: status 2 (pending), then 1 with the unknown code 789 (temporary-failure).
+            #expect(seen["lookup_status"] as? String == "temporary-failure")
+            let trail = try #require(seen["lookup_trail"] as? [[String]])
+            #expect(trail.map { Array($0.dropFirst()) } == [
+                ["firetext", "2", "", "applied", "pending", "callback:firetext"],
+                ["firetext", "1", "789", "applied", "temporary-failure", "callback:firetext"],
+            ])
+            #expect((seen["lookup_page"] as? String)?.contains("447700900105") == false, "raw bodies hold phone numbers")
             #expect(seen["refreshed"] as? Bool == true, "the overview refreshed its numbers without a reload")
 
             #expect(seen["signed_out_path"] as? String == "/dashboard/sign-in")

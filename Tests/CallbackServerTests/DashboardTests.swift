@@ -147,4 +147,36 @@ struct DashboardTests {
             #expect(fragment == .unauthorized, "a refresh without a session is refused, not redirected")
         }
     }
+
+    @Test("look-up by id and by provider reference shows the status and the trail without raw bodies; unknown is 404, too long 400")
+    func lookup() async throws {
+        try await TestDatabase.with { database in
+            let harness = try Harness(database: database, configuration: GatewayConfiguration(adminToken: Self.token))
+            let id = try await database.insertNotification(status: .sending, reference: "ref-<b>-42")
+            let (byID, byReference, unknown, tooLong) = try await harness.test { client in
+                _ = try await client.firetext(Bodies.firetext(reference: id.uuidString, status: "0"))
+                let cookie = Self.cookiePair(try await Self.signIn(client).1[.setCookie]) ?? ""
+                func get(_ uri: String) async throws -> (HTTPResponse.Status, String) {
+                    try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) { ($0.status, String(buffer: $0.body)) }
+                }
+                return (
+                    try await get("/dashboard/lookup?q=\(id.uuidString)"),
+                    try await get("/dashboard/lookup?q=ref-%3Cb%3E-42"),
+                    try await get("/dashboard/lookup?q=\(UUID().uuidString)"),
+                    try await get("/dashboard/lookup?q=" + String(repeating: "x", count: 201))
+                )
+            }
+            for (status, page) in [byID, byReference] {
+                #expect(status == .ok)
+                #expect(page.contains(#"<td class="text" id="notification-status">delivered</td>"#))
+                #expect(page.contains(#"<table id="trail">"#))
+                #expect(page.contains("callback:firetext"))
+                #expect(!page.contains("447700900123"), "raw bodies hold phone numbers")
+                #expect(page.contains("ref-&lt;b&gt;-42") && !page.contains("ref-<b>"))
+            }
+            #expect(unknown.0 == .notFound)
+            #expect(unknown.1.contains("No notification has the id or provider reference"))
+            #expect(tooLong.0 == .badRequest)
+        }
+    }
 }

@@ -46,7 +46,8 @@ struct Harness {
     ) async throws -> T {
         let sns = sns ?? SNSMessageGate(configuration: configuration.sns, subscriptionOpener: subscriptionOpener)
         let router = buildRouter(
-            configuration: configuration, store: store ?? database.store, interpreter: interpreter, sns: sns, clock: clock
+            configuration: configuration, store: store ?? database.store, apiKeys: PostgresAPIKeys(workers: database.workers),
+            interpreter: interpreter, sns: sns, clock: clock
         )
         let app = Application(router: router, logger: logs.logger())
         return try await app.test(.router, body)

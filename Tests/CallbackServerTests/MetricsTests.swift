@@ -29,7 +29,10 @@ struct MetricsTests {
 
         func test<T>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
             let store = MeasuredReceiptStore(harness.database.store, metrics: metrics)
-            let router = buildRouter(configuration: harness.configuration, store: store, interpreter: harness.interpreter, metrics: metrics)
+            let router = buildRouter(
+                configuration: harness.configuration, store: store, apiKeys: PostgresAPIKeys(workers: harness.database.workers),
+                interpreter: harness.interpreter, metrics: metrics
+            )
             let value = try await Application(router: router, logger: harness.logs.logger()).test(.router, body)
             client.flush()
             return value
@@ -192,6 +195,32 @@ struct MetricsTests {
                 let lines = await listener.lines(waitingUpTo: .seconds(20)) { $0.contains("notifications.api.GET.unknown.unknown.404:1|c") }
                 #expect(lines.contains("notifications.api.GET.unknown.unknown.404:1|c"))
                 #expect(!lines.contains { $0.contains("wp-admin") || $0.contains(String(path.suffix(36))) })
+            }
+        }
+    }
+
+    @Test("the receipts API is named by its route, never by the id in its path; its look-up is timed")
+    func receiptsAPI() async throws {
+        try await UDPListener.withListener { listener in
+            try await TestDatabase.with { database in
+                let metered = try Metered(database: database, port: listener.port)
+                let key = try await ReceiptsAPITests.makeKey(database, service: UUID(), type: .normal)
+                let id = UUID().uuidString.lowercased()
+                let statuses = try await metered.test { client in
+                    [
+                        try await ReceiptsAPITests.get(client, id, key: nil).0,
+                        try await ReceiptsAPITests.get(client, id, key: key.text).0,
+                    ]
+                }
+                #expect(statuses == [.unauthorized, .notFound])
+                let expected = [
+                    "notifications.api.GET.v2_notifications.get_notification_receipts.401:1|c",
+                    "notifications.api.GET.v2_notifications.get_notification_receipts.404:1|c",
+                    "notifications.api.dao.get_notification_trail:1|c",
+                ]
+                let lines = await listener.lines(waitingUpTo: .seconds(20)) { lines in expected.allSatisfy(lines.contains) }
+                for line in expected { #expect(lines.contains(line)) }
+                #expect(!lines.contains { $0.contains(id) })
             }
         }
     }

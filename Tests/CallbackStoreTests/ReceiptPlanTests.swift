@@ -73,21 +73,56 @@ struct ReceiptPlanTests {
                 try await database.query("ANALYZE")
             }
             for (statement, count) in Self.statements {
-                let plan = try await database.workers.run { connection throws(DatabaseError) in
-                    _ = try connection.execute("SET plan_cache_mode = force_generic_plan")
-                    _ = try connection.execute("PREPARE plan_probe AS \(statement.sql)")
-                    defer { _ = try? connection.execute("DEALLOCATE plan_probe") }
-                    let nulls = Array(repeating: "NULL", count: count).joined(separator: ", ")
-                    return try connection.execute("EXPLAIN (FORMAT JSON) EXECUTE plan_probe(\(nulls))").rows.first?.first ?? nil
-                }
-                let root = try #require(plan.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [[String: Any]])
-                let reads = Self.tableReads(in: try #require(root.first?["Plan"] as? [String: Any]))
+                let reads = try await Self.genericPlanReads(statement, parameterCount: count, in: database)
                 #expect(!reads.isEmpty, "\(statement.name): the plan reads tables")
                 for read in reads {
                     #expect(read.condition != nil, "\(statement.name): \(read.node) on \(read.relation) via \(read.index ?? "no index") has no index condition")
                 }
             }
         }
+    }
+
+    @Test("every look-up statement reads its tables through an index, whatever the statistics", arguments: TableState.allCases)
+    func lookUpIndexConditions(state: TableState) async throws {
+        let statements: [(PreparedStatement, parameterCount: Int)] = [
+            (NotificationTrail.Statements.notificationByID, 3),
+            (NotificationTrail.Statements.notificationByReference, 3),
+            (NotificationTrail.Statements.receipts, 2),
+        ]
+        try await TestDatabase.with(poolSize: 1) { database in
+            switch state {
+            case .new:
+                break
+            case .vacuumedEmpty:
+                try await database.query("VACUUM ANALYZE")
+            case .populated:
+                for index in 0..<50 {
+                    let id = try await database.insertNotification(status: .sending, reference: "ref-\(index)")
+                    _ = try await database.store.record(ReceiptFactory.incoming(for: .id(id), rawStatus: "0", target: .delivered))
+                }
+                try await database.query("ANALYZE")
+            }
+            for (statement, count) in statements {
+                let reads = try await Self.genericPlanReads(statement, parameterCount: count, in: database)
+                #expect(!reads.isEmpty, "\(statement.name): the plan reads tables")
+                for read in reads {
+                    #expect(read.condition != nil, "\(statement.name): \(read.node) on \(read.relation) via \(read.index ?? "no index") has no index condition")
+                }
+            }
+        }
+    }
+
+    /// The table reads of the generic plan PostgreSQL makes for `statement` (every parameter NULL).
+    private static func genericPlanReads(_ statement: PreparedStatement, parameterCount: Int, in database: TestDatabase) async throws -> [TableRead] {
+        let plan = try await database.workers.run { connection throws(DatabaseError) in
+            _ = try connection.execute("SET plan_cache_mode = force_generic_plan")
+            _ = try connection.execute("PREPARE plan_probe AS \(statement.sql)")
+            defer { _ = try? connection.execute("DEALLOCATE plan_probe") }
+            let nulls = Array(repeating: "NULL", count: parameterCount).joined(separator: ", ")
+            return try connection.execute("EXPLAIN (FORMAT JSON) EXECUTE plan_probe(\(nulls))").rows.first?.first ?? nil
+        }
+        let root = try #require(plan.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [[String: Any]])
+        return tableReads(in: try #require(root.first?["Plan"] as? [String: Any]))
     }
 
     @Test("each partial index of waiting receipts serves only its own lookup: never read whole for another")

@@ -14,6 +14,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def main():
@@ -50,11 +52,17 @@ def main():
             " return Array.from(row.querySelectorAll('td')).map(function (cell) { return cell.textContent; }); });",
             selector)
 
+    # A click that submits a form returns before the next page has loaded: wait until the old page is gone.
+    def submit(button_id):
+        page = driver.find_element(By.TAG_NAME, "html")
+        driver.find_element(By.ID, button_id).click()
+        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(page))
+
     def sign_in(token):
         field = driver.find_element(By.ID, "token")
         field.clear()
         field.send_keys(token)
-        driver.find_element(By.ID, "sign-in").click()
+        submit("sign-in")
 
     try:
         driver.get(base + "/dashboard")
@@ -90,7 +98,7 @@ def main():
             driver.get(base + "/dashboard/lookup")
             field = driver.find_element(By.ID, "q")
             field.send_keys(task["lookup"])
-            driver.find_element(By.ID, "look-up").click()
+            submit("look-up")
             seen["lookup_status"] = driver.find_element(By.ID, "notification-status").text
             seen["lookup_trail"] = table_rows("#trail tbody tr")
             seen["lookup_page"] = driver.page_source
@@ -105,7 +113,7 @@ def main():
                 refreshed = driver.find_element(By.ID, "live").get_attribute("data-refreshed")
             seen["refreshed"] = bool(refreshed)
 
-        driver.find_element(By.ID, "sign-out").click()
+        submit("sign-out")
         seen["signed_out_path"] = path()
         seen["cookies_after_sign_out"] = driver.get_cookies()
         driver.get(base + "/dashboard")

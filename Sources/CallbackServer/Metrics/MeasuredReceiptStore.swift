@@ -75,5 +75,13 @@ public struct MeasuredReceiptStore: ReceiptStore {
         try await metrics.measured("dao.get_last_job_runs") { () async throws(DatabaseError) in try await base.lastJobRuns() }
     }
 
+    public func notificationTrail(
+        _ key: NotificationTrailKey, scope: NotificationScope, receiptLimit: Int
+    ) async throws(DatabaseError) -> NotificationTrail? {
+        try await metrics.measured("dao.get_notification_trail") { () async throws(DatabaseError) in
+            try await base.notificationTrail(key, scope: scope, receiptLimit: receiptLimit)
+        }
+    }
+
     public func isReady() async -> Bool { await base.isReady() }
 }

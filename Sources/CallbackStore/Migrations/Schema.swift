@@ -222,5 +222,20 @@ public enum Schema {
             // before this have none, and are judged by the stored receipts as before.
             "ALTER TABLE webhook_tokens ADD COLUMN IF NOT EXISTS dedupe_key bytea",
         ]),
+        Migration(version: 11, name: "services' API keys for the receipts API", statements: [
+            // Only the SHA-256 of each secret is kept; the id, sent with the secret, finds the row.
+            """
+            CREATE TABLE IF NOT EXISTS api_keys (
+                id          uuid PRIMARY KEY,
+                service_id  uuid NOT NULL,
+                key_type    text NOT NULL CHECK (key_type IN ('normal', 'team', 'test')),
+                name        text,
+                secret_hash bytea NOT NULL CHECK (length(secret_hash) = 32),
+                created_at  timestamptz NOT NULL DEFAULT now(),
+                revoked_at  timestamptz
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS api_keys_service_idx ON api_keys (service_id)",
+        ]),
     ]
 }

@@ -105,6 +105,14 @@ public struct PostgresReceiptStore: ReceiptStore {
         }
     }
 
+    public func notificationTrail(
+        _ key: NotificationTrailKey, scope: NotificationScope, receiptLimit: Int
+    ) async throws(DatabaseError) -> NotificationTrail? {
+        try await workers.run { connection throws(DatabaseError) in
+            try NotificationTrail.read(key, scope: scope, receiptLimit: receiptLimit, on: connection)
+        }
+    }
+
     public func isReady() async -> Bool {
         (try? await workers.run { connection throws(DatabaseError) in
             try connection.query(Statements.ping).rows.count == 1

@@ -48,6 +48,12 @@ public protocol ReceiptStore: Sendable {
     /// The newest run of every housekeeping job that has run, in ``JobName`` order.
     func lastJobRuns() async throws(DatabaseError) -> [JobRunRecord]
 
+    /// The notification `key` names within `scope`, with at most `receiptLimit` of its receipts (the earliest);
+    /// `nil` when there is none in the scope.
+    func notificationTrail(
+        _ key: NotificationTrailKey, scope: NotificationScope, receiptLimit: Int
+    ) async throws(DatabaseError) -> NotificationTrail?
+
     /// Whether the database answers.
     func isReady() async -> Bool
 }

@@ -44,6 +44,7 @@ struct DashboardController<Context: RequestContext> {
             )
             return page(request, whole: BacklogPage.render(numbers), fragment: BacklogPage.section(numbers))
         }
+        pages.get("/lookup") { request, _ in try await lookup(request) }
     }
 
     private func signIn(_ request: Request, session: DashboardSession, cookie: SessionCookie) async throws -> Response {
@@ -78,6 +79,27 @@ struct DashboardController<Context: RequestContext> {
         }
         let stats = try await source.stats(in: window)
         return page(request, whole: OverviewPage.render(stats), fragment: OverviewPage.numbers(stats))
+    }
+
+    private func lookup(_ request: Request) async throws -> Response {
+        let text = request.uri.queryParameters.get("q") ?? ""
+        switch LookupPage.Query(text) {
+        case .none:
+            return DashboardResponse.html(.ok, LookupPage.render(query: "", trail: nil))
+        case .tooLong:
+            return DashboardResponse.html(.badRequest, LookupPage.render(
+                query: "", trail: nil,
+                message: "That is longer than any id or reference (\(LookupPage.maximumQueryLength) characters at most); give a notification id or a provider's reference."
+            ))
+        case .key(let key, let given):
+            guard let trail = try await store.notificationTrail(key, scope: .everything, receiptLimit: NotificationTrail.defaultReceiptLimit) else {
+                if request.uri.queryParameters.get("fragment") != nil { return DashboardResponse.plain(.notFound, "not found") }
+                return DashboardResponse.html(.notFound, LookupPage.render(
+                    query: given, trail: nil, message: "No notification has the id or provider reference \"\(given)\"."
+                ))
+            }
+            return page(request, whole: LookupPage.render(query: given, trail: trail), fragment: LookupPage.section(trail))
+        }
     }
 
     /// The whole page, or only its refreshing section when the refresh script asks (`fragment=1`).

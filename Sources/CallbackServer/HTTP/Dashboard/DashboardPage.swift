@@ -3,6 +3,7 @@ enum DashboardPage: String, CaseIterable, Sendable {
     case overview
     case unmapped
     case backlog
+    case lookup
 
     /// The page's path.
     var path: String {
@@ -18,6 +19,7 @@ enum DashboardPage: String, CaseIterable, Sendable {
         case .overview: "Overview"
         case .unmapped: "Unmapped statuses"
         case .backlog: "Backlog"
+        case .lookup: "Look-up"
         }
     }
 }

@@ -35,11 +35,10 @@ struct DashboardTests {
         try await TestDatabase.with { database in
             let harness = try Harness(database: database)
             let statuses = try await harness.test { client in
-                [
-                    try await client.execute(uri: "/dashboard", method: .get) { $0.status },
-                    try await client.execute(uri: "/dashboard/sign-in", method: .get) { $0.status },
-                    try await Self.signIn(client).0,
-                ]
+                let page = try await client.execute(uri: "/dashboard", method: .get) { $0.status }
+                let form = try await client.execute(uri: "/dashboard/sign-in", method: .get) { $0.status }
+                let signIn = try await Self.signIn(client)
+                return [page, form, signIn.0]
             }
             #expect(statuses == [.notFound, .notFound, .notFound])
         }
@@ -159,12 +158,11 @@ struct DashboardTests {
                 func get(_ uri: String) async throws -> (HTTPResponse.Status, String) {
                     try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) { ($0.status, String(buffer: $0.body)) }
                 }
-                return (
-                    try await get("/dashboard/lookup?q=\(id.uuidString)"),
-                    try await get("/dashboard/lookup?q=ref-%3Cb%3E-42"),
-                    try await get("/dashboard/lookup?q=\(UUID().uuidString)"),
-                    try await get("/dashboard/lookup?q=" + String(repeating: "x", count: 201))
-                )
+                let byID = try await get("/dashboard/lookup?q=\(id.uuidString)")
+                let byReference = try await get("/dashboard/lookup?q=ref-%3Cb%3E-42")
+                let unknown = try await get("/dashboard/lookup?q=\(UUID().uuidString)")
+                let tooLong = try await get("/dashboard/lookup?q=" + String(repeating: "x", count: 201))
+                return (byID, byReference, unknown, tooLong)
             }
             for (status, page) in [byID, byReference] {
                 #expect(status == .ok)

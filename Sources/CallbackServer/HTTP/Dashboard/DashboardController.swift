@@ -37,11 +37,12 @@ struct DashboardController<Context: RequestContext> {
             return page(request, whole: UnmappedPage.render(statuses), fragment: UnmappedPage.numbers(statuses))
         }
         pages.get("/backlog") { request, _ in
-            let numbers = BacklogPage.Numbers(
-                waiting: try await store.waitingBacklog(),
-                orphanedLastDay: try await store.orphanedCount(receivedSince: clock.now().addingTimeInterval(-86_400)),
-                jobRuns: try await store.lastJobRuns()
-            )
+            // Each awaited value is bound first: building a struct around an `await` is what the 6.3.1 optimizer
+            // miscompiles (docs/decisions.md).
+            let waiting = try await store.waitingBacklog()
+            let orphaned = try await store.orphanedCount(receivedSince: clock.now().addingTimeInterval(-86_400))
+            let jobRuns = try await store.lastJobRuns()
+            let numbers = BacklogPage.Numbers(waiting: waiting, orphanedLastDay: orphaned, jobRuns: jobRuns)
             return page(request, whole: BacklogPage.render(numbers), fragment: BacklogPage.section(numbers))
         }
         pages.get("/lookup") { request, _ in try await lookup(request) }

@@ -87,6 +87,9 @@ public func buildRouter(
     StatusController(store: store).addRoutes(to: router)
     if let token = configuration.adminToken {
         AdminController(store: store, token: token, clock: clock).addRoutes(to: router)
+        DashboardController(
+            store: store, token: token, clock: clock, secureCookie: !configuration.dashboardPlainHTTP, throttle: SignInThrottle()
+        ).addRoutes(to: router)
     }
     if let apiKeys {
         ReceiptsAPIController(store: store, keys: ServiceKeyCheck(keys: apiKeys)).addRoutes(to: router)

@@ -16,6 +16,9 @@ public struct GatewayConfiguration: Sendable {
     public var retrySchedule: RetrySchedule
     /// The bearer token of the `/admin` routes; `nil` turns them off.
     public var adminToken: String?
+    /// Whether the gateway serves plain HTTP on a loopback address (`DASHBOARD_PLAIN_HTTP`): the dashboard's session
+    /// cookie then goes without `Secure`, which a browser would otherwise keep from being sent over HTTP.
+    public var dashboardPlainHTTP: Bool
     /// The credentials each provider checked by Basic authentication must present; one without any has an open
     /// route.
     public var providerCredentials: [Provider: [BasicCredential]]
@@ -44,6 +47,7 @@ public struct GatewayConfiguration: Sendable {
         retryBatchSize: Int = 500,
         retrySchedule: RetrySchedule = .standard,
         adminToken: String? = nil,
+        dashboardPlainHTTP: Bool = false,
         providerCredentials: [Provider: [BasicCredential]] = [:],
         authenticators: [Provider: any RequestAuthenticator] = [:],
         providerBodyLimits: [Provider: Int] = [:],
@@ -60,6 +64,7 @@ public struct GatewayConfiguration: Sendable {
         self.retryBatchSize = retryBatchSize
         self.retrySchedule = retrySchedule
         self.adminToken = adminToken
+        self.dashboardPlainHTTP = dashboardPlainHTTP
         self.providerCredentials = providerCredentials
         self.authenticators = authenticators
         self.providerBodyLimits = providerBodyLimits

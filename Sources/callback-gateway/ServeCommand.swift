@@ -65,6 +65,10 @@ struct ServeCommand: AsyncParsableCommand {
         "Bearer token of the /admin routes; they are off (404) without one. Env: ADMIN_TOKEN.", valueName: "token"))
     var adminToken: String?
 
+    @Option(name: .customLong("dashboard-plain-http"), help: ArgumentHelp(
+        "on when the gateway serves plain HTTP on a loopback HOST: the dashboard's cookie then lacks Secure. Env: DASHBOARD_PLAIN_HTTP. Default off.",
+        valueName: "on|off"))
+    var dashboardPlainHTTP: String?
 
     @Option(name: .customLong("max-concurrent-requests"), help: ArgumentHelp(
         "Requests in progress at once beyond which the answer is 503. Env: MAX_CONCURRENT_REQUESTS. Default 256.", valueName: "n"))

@@ -42,12 +42,21 @@ struct ServeSettings {
         if let adminToken, adminToken.utf8.count < 16 {
             throw ConfigurationError("ADMIN_TOKEN is too short to be a secret; use at least 16 characters (for example: openssl rand -hex 32), or unset it to turn the admin routes off (set with --admin-token or ADMIN_TOKEN)")
         }
+        let plainHTTP = try setting("--dashboard-plain-http", "DASHBOARD_PLAIN_HTTP", command.dashboardPlainHTTP).choice(
+            default: false, ["on": true, "1": true, "yes": true, "true": true, "off": false, "0": false, "no": false, "false": false]
+        )
+        // Without Secure, the session cookie would cross the network in clear: only a gateway reachable from this
+        // machine alone may serve the dashboard over plain HTTP.
+        if plainHTTP, !["127.0.0.1", "::1", "localhost"].contains(host.trimmingCharacters(in: .whitespaces)) {
+            throw ConfigurationError("DASHBOARD_PLAIN_HTTP is on but HOST is \"\(host)\", not a loopback address; the dashboard's session cookie may go without Secure only on 127.0.0.1, ::1 or localhost: set HOST to one of them, or turn DASHBOARD_PLAIN_HTTP off and serve HTTPS (set with --dashboard-plain-http or DASHBOARD_PLAIN_HTTP)")
+        }
         gateway = GatewayConfiguration(
             host: host,
             port: try setting("--port", "PORT", command.port).integer(default: 6011, in: 1...65535, meaning: "a port"),
             maxBodyBytes: try setting("--max-body-bytes", "MAX_BODY_BYTES", command.maxBodyBytes)
                 .integer(default: 64 * 1024, in: 1024...(16 * 1024 * 1024), meaning: "a size in bytes"),
             adminToken: adminToken,
+            dashboardPlainHTTP: plainHTTP,
             providerCredentials: providers.credentials,
             authenticators: providers.authenticators,
             providerBodyLimits: providers.bodyLimits,

@@ -22,6 +22,9 @@ struct ConfigurationTests {
         (["MAX_BUFFERED_BODY_BYTES": "1024"], "MAX_BUFFERED_BODY_BYTES is \"1024\", which is not a size in bytes; give a whole number from 65536"),
         (["REQUEST_READ_TIMEOUT": "0"], "REQUEST_READ_TIMEOUT is \"0\", which is not a number of seconds"),
         (["MAX_CONCURRENT_REQUESTS": "-1"], "MAX_CONCURRENT_REQUESTS is \"-1\""),
+        (["DASHBOARD_PLAIN_HTTP": "on"], "DASHBOARD_PLAIN_HTTP is on but HOST is \"0.0.0.0\", not a loopback address"),
+        (["DASHBOARD_PLAIN_HTTP": "on", "HOST": "10.0.0.5"], "HOST is \"10.0.0.5\", not a loopback address"),
+        (["DASHBOARD_PLAIN_HTTP": "maybe", "HOST": "127.0.0.1"], "DASHBOARD_PLAIN_HTTP is \"maybe\"; use one of"),
     ])
     func badSetting(environment: [String: String], message: String) async throws {
         let output = try await Gateway.run(["serve"], environment: environment)

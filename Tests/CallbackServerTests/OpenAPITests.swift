@@ -78,6 +78,23 @@ struct OpenAPITests {
                 try await send(.get, "/admin/stats", "/admin/stats?limit_days=3", headers: admin)
                 try await send(.get, "/admin/stats", "/admin/stats?limit_days=99", headers: admin)
                 try await send(.get, "/admin/stats")
+                let signInForm: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+                try await send(.get, "/dashboard/sign-in")
+                try await send(.post, "/dashboard/sign-in", body: "token=wrong", headers: signInForm)
+                try await send(.get, "/dashboard")
+                try await send(.get, "/dashboard/unmapped", "/dashboard/unmapped?fragment=1")
+                try await send(.get, "/dashboard/refresh.js")
+                let signedIn = try await client.execute(
+                    uri: "/dashboard/sign-in", method: .post, headers: signInForm, body: ByteBuffer(string: "token=\(Self.adminToken)")
+                ) { $0.headers[.setCookie] }
+                let session: HTTPFields = [.cookie: String(signedIn?.split(separator: ";").first ?? "")]
+                try await send(.get, "/dashboard", "/dashboard?limit_days=3", headers: session)
+                try await send(.get, "/dashboard", "/dashboard?limit_days=99", headers: session)
+                try await send(.get, "/dashboard/unmapped", headers: session)
+                try await send(.get, "/dashboard/backlog", headers: session)
+                try await send(.get, "/dashboard/lookup", "/dashboard/lookup?q=\(own.uuidString)", headers: session)
+                try await send(.get, "/dashboard/lookup", "/dashboard/lookup?q=no-such-reference", headers: session)
+                try await send(.post, "/dashboard/sign-out", headers: session)
                 let route = "/v2/notifications/{id}/receipts"
                 let bearer: HTTPFields = [.authorization: "Bearer \(key.text)"]
                 try await send(.get, route, "/v2/notifications/\(own.uuidString)/receipts", headers: bearer)

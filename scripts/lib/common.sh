@@ -61,15 +61,16 @@ ensure_packages() {
 # The providers' own SDKs from PyPI, pinned, which the tests check the gateway's signature code against:
 # Twilio's RequestValidator, SendGrid's EventWebhook, Vonage's signature (3.x, the last with the MD5 hash method).
 CALLBACK_PROVIDER_SDKS=(twilio==9.13.0 sendgrid==6.12.5 vonage==3.18.0)
-# And the tools other tests run in the same Python: the OpenAPI document's checker (OpenAPITests).
-CALLBACK_TEST_PYTHON_TOOLS=(openapi-spec-validator==0.9.0)
+# And the tools other tests run in the same Python: the OpenAPI document's checker (OpenAPITests), and selenium, which
+# drives the system's Chromium in the dashboard's browser test (Tests/browser/).
+CALLBACK_TEST_PYTHON_TOOLS=(openapi-spec-validator==0.9.0 selenium==4.27.1)
 
 # ensure_provider_sdks FOLDER: a Python virtual environment in FOLDER with the providers' SDKs and the tests' Python
 # tools; prints its python. A folder made before a tool was added gets it on the next run.
 ensure_provider_sdks() {
     local folder=$1 python=$1/bin/python
     local -a packages=("${CALLBACK_PROVIDER_SDKS[@]}" "${CALLBACK_TEST_PYTHON_TOOLS[@]}")
-    if [[ ! -x $python ]] || ! "$python" -c 'import twilio, sendgrid, vonage, openapi_spec_validator' >/dev/null 2>&1; then
+    if [[ ! -x $python ]] || ! "$python" -c 'import twilio, sendgrid, vonage, openapi_spec_validator, selenium' >/dev/null 2>&1; then
         command -v python3 >/dev/null 2>&1 || die "python3 not found: the tests check signatures against the providers' SDKs (apt-get install python3 python3-venv)"
         say "installing the tests' Python packages (${packages[*]}) into $folder"
         python3 -m venv "$folder" >&2 ||

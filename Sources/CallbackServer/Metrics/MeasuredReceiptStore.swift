@@ -1,5 +1,6 @@
 import CallbackCore
 import CallbackStore
+import Foundation
 
 /// A ``ReceiptStore`` that counts and times every operation of the store it wraps under a `dao.` name: the one
 /// seam where store calls are measured, so no call site repeats it.
@@ -58,6 +59,20 @@ public struct MeasuredReceiptStore: ReceiptStore {
         try await metrics.measured("dao.get_receipt_stats") { () async throws(DatabaseError) in
             try await base.receiptCounts(in: window)
         }
+    }
+
+    public func waitingBacklog() async throws(DatabaseError) -> WaitingBacklog {
+        try await metrics.measured("dao.get_waiting_backlog") { () async throws(DatabaseError) in try await base.waitingBacklog() }
+    }
+
+    public func orphanedCount(receivedSince since: Date) async throws(DatabaseError) -> Int {
+        try await metrics.measured("dao.count_orphaned_receipts") { () async throws(DatabaseError) in
+            try await base.orphanedCount(receivedSince: since)
+        }
+    }
+
+    public func lastJobRuns() async throws(DatabaseError) -> [JobRunRecord] {
+        try await metrics.measured("dao.get_last_job_runs") { () async throws(DatabaseError) in try await base.lastJobRuns() }
     }
 
     public func notificationTrail(

@@ -14,6 +14,13 @@ private let routeNames: [String: (module: String, endpoint: String)] = Dictionar
     "/admin/unmapped": ("admin", "get_unmapped_statuses"),
     "/admin/stats": ("admin", "get_receipt_stats"),
     "/v2/notifications/{id}/receipts": ("v2_notifications", "get_notification_receipts"),
+    "/dashboard": ("dashboard", "show_overview"),
+    "/dashboard/unmapped": ("dashboard", "show_unmapped"),
+    "/dashboard/backlog": ("dashboard", "show_backlog"),
+    "/dashboard/lookup": ("dashboard", "show_lookup"),
+    "/dashboard/sign-in": ("dashboard", "sign_in"),
+    "/dashboard/sign-out": ("dashboard", "sign_out"),
+    "/dashboard/refresh.js": ("dashboard", "refresh_script"),
 ]) { unit, _ in unit }
 
 /// Counts and times every request as `<METHOD>.<module>.<endpoint>.<status>`, the names of the system this gateway

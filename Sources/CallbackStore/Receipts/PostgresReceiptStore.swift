@@ -3,7 +3,7 @@ import Foundation
 
 /// The ``ReceiptStore`` on PostgreSQL.
 public struct PostgresReceiptStore: ReceiptStore {
-    private let workers: DatabaseWorkers
+    let workers: DatabaseWorkers
     private let schedule: RetrySchedule
     private let batcher: ReceiptBatcher
 

@@ -1,4 +1,5 @@
 import CallbackCore
+import Foundation
 
 /// Where receipts are stored and applied. The server depends on this protocol, not on PostgreSQL.
 public protocol ReceiptStore: Sendable {
@@ -37,6 +38,15 @@ public protocol ReceiptStore: Sendable {
     /// How many receipts each provider sent per UTC day and outcome within `window`; days, providers and outcomes
     /// without receipts are absent (``ReceiptStats`` fills them with zeros).
     func receiptCounts(in window: StatsWindow) async throws(DatabaseError) -> [ReceiptDayCount]
+
+    /// How many receipts are `waiting`, and when the oldest of them arrived.
+    func waitingBacklog() async throws(DatabaseError) -> WaitingBacklog
+
+    /// How many receipts received at or after `since` are now `orphaned` (their notification never appeared).
+    func orphanedCount(receivedSince since: Date) async throws(DatabaseError) -> Int
+
+    /// The newest run of every housekeeping job that has run, in ``JobName`` order.
+    func lastJobRuns() async throws(DatabaseError) -> [JobRunRecord]
 
     /// The notification `key` names within `scope`, with at most `receiptLimit` of its receipts (the earliest);
     /// `nil` when there is none in the scope.

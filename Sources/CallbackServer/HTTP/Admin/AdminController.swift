@@ -21,14 +21,14 @@ struct AdminController<Context: RequestContext> {
             )
         }
         admin.get("/stats") { request, _ in
+            let source = ReceiptStatsSource(store: store, clock: clock)
             let window: StatsWindow
             do throws(StatsWindowError) {
-                window = try StatsWindow(today: CivilDate(utcOf: clock.now()), limitDaysText: request.uri.queryParameters.get("limit_days"))
+                window = try source.window(limitDaysText: request.uri.queryParameters.get("limit_days"))
             } catch {
                 return ResultEnvelope.error(.badRequest, [error.description])
             }
-            let counts = try await store.receiptCounts(in: window)
-            let stats = ReceiptStats(window: window, counts: counts)
+            let stats = try await source.stats(in: window)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],

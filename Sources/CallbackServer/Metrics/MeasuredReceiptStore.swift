@@ -60,5 +60,11 @@ public struct MeasuredReceiptStore: ReceiptStore {
         }
     }
 
+    public func waitingBacklog() async throws(DatabaseError) -> WaitingBacklog {
+        try await metrics.measured("dao.get_waiting_backlog") { () async throws(DatabaseError) in
+            try await base.waitingBacklog()
+        }
+    }
+
     public func isReady() async -> Bool { await base.isReady() }
 }

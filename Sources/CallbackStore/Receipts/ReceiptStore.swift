@@ -38,6 +38,10 @@ public protocol ReceiptStore: Sendable {
     /// without receipts are absent (``ReceiptStats`` fills them with zeros).
     func receiptCounts(in window: StatsWindow) async throws(DatabaseError) -> [ReceiptDayCount]
 
+    /// How many receipts are `waiting` and when the oldest of them arrived, read from the partial index of waiting
+    /// receipts rather than the whole table.
+    func waitingBacklog() async throws(DatabaseError) -> WaitingBacklog
+
     /// Whether the database answers.
     func isReady() async -> Bool
 }

@@ -12,9 +12,9 @@ import ServiceLifecycle
 ///   - store: where receipts are stored and applied.
 ///   - interpreter: the adapters and the mapping table in force.
 ///   - logger: the application's logger.
-///   - metrics: where counters and timers go (StatsD, Prometheus, both or nowhere). With Prometheus on,
-///     `GET /metrics` is served: on `configuration.metricsAddress` when there is one, else on the main port behind
-///     the admin token.
+///   - metrics: where counters and timers go (StatsD, Prometheus, both or nowhere). With Prometheus on, the waiting
+///     receipts are read periodically for its gauges, and `GET /metrics` is served: on
+///     `configuration.metricsAddress` when there is one, else on the main port behind the admin token.
 ///   - alerter: where unknown statuses are reported (a webhook), or `nil`; it runs as one of the services.
 ///   - services: further services to run alongside the server (the retrier is added here).
 public func buildApplication(
@@ -52,6 +52,9 @@ public func buildApplication(
     )
     app.addServices(retrier, MemoryTrimmer(table: connections, logger: logger))
     if let alerter { app.addServices(alerter) }
+    if metrics.prometheus != nil {
+        app.addServices(WaitingBacklogMonitor(store: measuredStore, metrics: metrics, logger: logger))
+    }
     if let prometheus = metrics.prometheus, let address = configuration.metricsAddress {
         app.addServices(metricsApplication(prometheus, address: address, configuration: configuration, logger: logger))
     }

@@ -63,24 +63,20 @@ public struct GatewayMetrics: Sendable {
         Timer(label: name, factory: factory).recordNanoseconds(Int64(milliseconds * 1_000_000))
     }
 
-    /// Counts and times one database operation: `dao.<operation>` in StatsD, an observation of
+    /// Counts and times one database operation: `dao.<operation>` in StatsD (`name:1|c` and `name:<ms>|ms`, as the
+    /// statsd decorator of the system this gateway replaces did), an observation of
     /// `database_operation_duration_seconds{operation}` in Prometheus; whether the call succeeds or throws.
     public func measured<T, E: Error>(databaseOperation operation: String, _ body: () async throws(E) -> T) async throws(E) -> T {
-        let started = ContinuousClock.now
-        defer {
-            let elapsed = ContinuousClock.now - started
+        try await timed(body) { elapsed in
             ran("dao.\(operation)", for: elapsed)
             series.databaseOperation(operation, took: elapsed)
         }
-        return try await body()
     }
 
     /// Counts and times one run of a job or background task: `tasks.<job>` in StatsD,
     /// `callback_job_runs_total{job}` in Prometheus; whether the run succeeds or throws.
     public func measured<T, E: Error>(job: String, _ body: () async throws(E) -> T) async throws(E) -> T {
-        let started = ContinuousClock.now
-        defer { jobRan(job, for: ContinuousClock.now - started) }
-        return try await body()
+        try await timed(body) { elapsed in jobRan(job, for: elapsed) }
     }
 
     /// A job ran for `elapsed`: `tasks.<job>` in StatsD, `callback_job_runs_total{job}` in Prometheus.
@@ -89,11 +85,10 @@ public struct GatewayMetrics: Sendable {
         series.jobRan(job)
     }
 
-    /// Counts and times `body` under one name, as the statsd decorator of the system this gateway replaces did:
-    /// `name:1|c` and `name:<ms>|ms`, whether the call succeeds or throws.
-    public func measured<T, E: Error>(_ name: String, _ body: () async throws(E) -> T) async throws(E) -> T {
+    /// Runs `body` and hands how long it took to `record`, whether it returns or throws.
+    private func timed<T, E: Error>(_ body: () async throws(E) -> T, then record: (Duration) -> Void) async throws(E) -> T {
         let started = ContinuousClock.now
-        defer { ran(name, for: ContinuousClock.now - started) }
+        defer { record(ContinuousClock.now - started) }
         return try await body()
     }
 }

@@ -209,12 +209,14 @@ struct ServeCommand: AsyncParsableCommand {
             let reason = "\(error)"
             if reason.contains("Address already in use") {
                 var metadata: Logger.Metadata = ["host": .string(settings.gateway.host), "port": .stringConvertible(settings.gateway.port)]
+                var choices = "PORT or HOST"
                 if let address = settings.gateway.metricsAddress {
                     metadata["metrics_host"] = .string(address.host)
                     metadata["metrics_port"] = .stringConvertible(address.port)
+                    choices = "PORT or HOST, or METRICS_PORT or METRICS_HOST"
                 }
                 logger.critical(
-                    "cannot listen: an address is already in use; stop the process that holds it or choose another PORT or HOST (or METRICS_PORT)",
+                    "cannot listen: the address is already in use; stop the process that holds it or choose another \(choices)",
                     metadata: metadata
                 )
             } else {

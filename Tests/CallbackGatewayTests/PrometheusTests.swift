@@ -49,6 +49,8 @@ struct PrometheusTests {
             #expect(scrape.types["http_request_duration_seconds"] == "histogram")
             #expect(scrape.types["database_operation_duration_seconds"] == "histogram")
             #expect(scrape.types["callback_job_runs_total"] == "counter")
+            #expect(scrape.types["callback_waiting_receipts"] == "gauge")
+            #expect(scrape.types["callback_oldest_waiting_receipt_age_seconds"] == "gauge")
             for (key, count) in expected {
                 let labels = ["provider": key[0], "outcome": key[1], "status": key[2]]
                 #expect(scrape.value("callback_receipts_total", labels) == Double(count), "\(labels)")
@@ -156,6 +158,22 @@ struct PrometheusTests {
             defer { open.stop() }
             #expect(try await RunningGateway.fetch(URL(string: "http://127.0.0.1:\(otherPort)/metrics")!).0 == 200)
             #expect(try await open.get("/metrics").0 == 404)
+        }
+    }
+
+    @Test("a metrics port already in use stops the gateway with exit 1, naming it")
+    func metricsPortInUse() async throws {
+        let holder = try SilentServer()
+        defer { holder.close() }
+        try await TestDatabase.with { database in
+            let output = try await Gateway.run(["serve"], environment: [
+                "DATABASE_URL": database.url, "HOST": "127.0.0.1", "PORT": String(try FreePort.find()), "JOBS": "off",
+                "METRICS_HOST": "127.0.0.1", "METRICS_PORT": String(holder.port),
+            ])
+            #expect(output.status == 1)
+            #expect(output.standardError.contains("cannot listen: the address is already in use"))
+            #expect(output.standardError.contains("METRICS_PORT"))
+            #expect(output.standardError.contains("metrics_port=\(holder.port)"))
         }
     }
 

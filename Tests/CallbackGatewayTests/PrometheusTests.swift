@@ -158,6 +158,11 @@ struct PrometheusTests {
             defer { open.stop() }
             #expect(try await RunningGateway.fetch(URL(string: "http://127.0.0.1:\(otherPort)/metrics")!).0 == 200)
             #expect(try await open.get("/metrics").0 == 404)
+
+            // The second listener stops with the gateway on SIGTERM.
+            open.process.signal(SIGTERM)
+            #expect(await open.process.exit() == 0)
+            #expect(open.process.standardError.contains("Prometheus metrics are served without a token on a separate address"))
         }
     }
 

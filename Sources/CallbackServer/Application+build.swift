@@ -12,7 +12,9 @@ import ServiceLifecycle
 ///   - store: where receipts are stored and applied.
 ///   - interpreter: the adapters and the mapping table in force.
 ///   - logger: the application's logger.
-///   - metrics: where counters and timers go (StatsD, or nowhere).
+///   - metrics: where counters and timers go (StatsD, Prometheus, both or nowhere). With Prometheus on, the waiting
+///     receipts are read periodically for its gauges, and `GET /metrics` is served: on
+///     `configuration.metricsAddress` when there is one, else on the main port behind the admin token.
 ///   - alerter: where unknown statuses are reported (a webhook), or `nil`; it runs as one of the services.
 ///   - services: further services to run alongside the server (the retrier is added here).
 ///   - apiKeys: the services' API keys, for the receipts API; without them, its route is not served.
@@ -52,8 +54,29 @@ public func buildApplication(
     )
     app.addServices(retrier, MemoryTrimmer(table: connections, logger: logger))
     if let alerter { app.addServices(alerter) }
+    if metrics.prometheus != nil {
+        app.addServices(WaitingBacklogMonitor(store: measuredStore, metrics: metrics, logger: logger))
+    }
+    if let prometheus = metrics.prometheus, let address = configuration.metricsAddress {
+        app.addServices(metricsApplication(prometheus, address: address, configuration: configuration, logger: logger))
+    }
     for service in services { app.addServices(service) }
     return app
+}
+
+/// The server of the separate metrics address: `GET /metrics` without a token, nothing else (404 in the error
+/// envelope). Its requests are not counted in the request series, which describe the gateway's own traffic.
+private func metricsApplication(
+    _ prometheus: PrometheusMetrics, address: ListenAddress, configuration: GatewayConfiguration, logger: Logger
+) -> some Service {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ErrorEnvelopeMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    MetricsController(prometheus: prometheus).addRoutes(to: router, token: nil)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(address.host, port: address.port), serverName: "callback-gateway"),
+        logger: logger
+    )
 }
 
 /// The router alone, with every route and middleware, for
@@ -90,6 +113,10 @@ public func buildRouter(
         DashboardController(
             store: store, token: token, clock: clock, secureCookie: !configuration.dashboardPlainHTTP, throttle: SignInThrottle()
         ).addRoutes(to: router)
+        // On the main port only when there is no metrics address of its own, and like /admin only with a token.
+        if let prometheus = metrics.prometheus, configuration.metricsAddress == nil {
+            MetricsController(prometheus: prometheus).addRoutes(to: router, token: token)
+        }
     }
     if let apiKeys {
         ReceiptsAPIController(store: store, keys: ServiceKeyCheck(keys: apiKeys)).addRoutes(to: router)

@@ -37,6 +37,9 @@ public struct GatewayConfiguration: Sendable {
     public var maxBufferedBodyBytes: Int
     /// Which SNS messages the SES route believes: topics, signature verification, certificates, confirmation.
     public var sns: SNSConfiguration
+    /// Where `GET /metrics` is served without the admin token (`METRICS_HOST`, `METRICS_PORT`); `nil` serves it on
+    /// the main port behind the admin token instead. Used only when Prometheus is on.
+    public var metricsAddress: ListenAddress?
 
     /// Creates a configuration; the defaults are those of the documentation.
     public init(
@@ -55,7 +58,8 @@ public struct GatewayConfiguration: Sendable {
         requestReadTimeout: Double = 10,
         maxConnections: Int = 10_000,
         maxBufferedBodyBytes: Int = 32 * 1024 * 1024,
-        sns: SNSConfiguration = SNSConfiguration()
+        sns: SNSConfiguration = SNSConfiguration(),
+        metricsAddress: ListenAddress? = nil
     ) {
         self.host = host
         self.port = port
@@ -73,6 +77,7 @@ public struct GatewayConfiguration: Sendable {
         self.maxConnections = maxConnections
         self.maxBufferedBodyBytes = maxBufferedBodyBytes
         self.sns = sns
+        self.metricsAddress = metricsAddress
     }
 }
 

@@ -53,6 +53,20 @@ struct ServeCommand: AsyncParsableCommand {
         "Prefix of every metric name; empty for none. Env: STATSD_PREFIX. Default notifications.api.", valueName: "prefix"))
     var statsdPrefix: String?
 
+    @Option(name: .customLong("prometheus"), help: ArgumentHelp(
+        "on: keep Prometheus metrics and serve GET /metrics (behind ADMIN_TOKEN, or open on METRICS_PORT); off: do not. Env: PROMETHEUS. Default on.",
+        valueName: "on|off"))
+    var prometheus: String?
+
+    @Option(name: .customLong("metrics-host"), help: ArgumentHelp(
+        "Address of the separate metrics listener (with --metrics-port). Env: METRICS_HOST. Default 127.0.0.1.", valueName: "address"))
+    var metricsHost: String?
+
+    @Option(name: .customLong("metrics-port"), help: ArgumentHelp(
+        "Port on which GET /metrics is served without the admin token; unset: /metrics is on PORT behind ADMIN_TOKEN. Env: METRICS_PORT.",
+        valueName: "port"))
+    var metricsPort: String?
+
     @Option(name: .customLong("alert-webhook-url"), help: ArgumentHelp(
         "Slack-compatible webhook for alerts on unknown statuses; off when unset. Env: ALERT_WEBHOOK_URL.", valueName: "url"))
     var alertWebhookURL: String?
@@ -136,17 +150,19 @@ struct ServeCommand: AsyncParsableCommand {
         ])
         let store = PostgresReceiptStore(workers: workers, schedule: settings.gateway.retrySchedule)
         var services: [any Service] = []
-        var metrics = GatewayMetrics.disabled
+        var statsdFactory: StatsDMetricsFactory?
         if let statsd = settings.statsd {
             let client = StatsDClient(configuration: statsd, logger: logger)
             services.append(client)
-            metrics = GatewayMetrics(factory: StatsDMetricsFactory(client: client))
+            statsdFactory = StatsDMetricsFactory(client: client)
             logger.info("metrics go to StatsD", metadata: [
                 "statsd_host": .string(statsd.host), "statsd_port": .stringConvertible(statsd.port), "statsd_prefix": .string(statsd.prefix),
             ])
         } else {
-            logger.info("metrics are off: STATSD_HOST is not set")
+            logger.info("StatsD metrics are off: STATSD_HOST is not set")
         }
+        let metrics = GatewayMetrics(statsd: statsdFactory, prometheus: settings.prometheus.enabled ? PrometheusMetrics() : nil)
+        settings.prometheus.logStartup(logger)
         let alerter = settings.alerts.map { UnmappedAlerter(configuration: $0, logger: logger, metrics: metrics) }
         if let alerts = settings.alerts {
             logger.info("alerts on unknown statuses go to a webhook", metadata: [
@@ -197,9 +213,17 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             let reason = "\(error)"
             if reason.contains("Address already in use") {
-                logger.critical("cannot listen: the address is already in use; stop the process that holds it or choose another PORT or HOST", metadata: [
-                    "host": .string(settings.gateway.host), "port": .stringConvertible(settings.gateway.port),
-                ])
+                var metadata: Logger.Metadata = ["host": .string(settings.gateway.host), "port": .stringConvertible(settings.gateway.port)]
+                var choices = "PORT or HOST"
+                if let address = settings.gateway.metricsAddress {
+                    metadata["metrics_host"] = .string(address.host)
+                    metadata["metrics_port"] = .stringConvertible(address.port)
+                    choices = "PORT or HOST, or METRICS_PORT or METRICS_HOST"
+                }
+                logger.critical(
+                    "cannot listen: the address is already in use; stop the process that holds it or choose another \(choices)",
+                    metadata: metadata
+                )
             } else {
                 logger.critical("the gateway stopped", metadata: ["error": .string(reason)])
             }

@@ -16,6 +16,8 @@ struct ServeSettings {
     let logFormat: LogFormat
     let migrate: Bool
     let statsd: StatsDConfiguration?
+    /// Whether Prometheus series are kept, and where `/metrics` is served.
+    let prometheus: PrometheusSettings
     let alerts: AlertConfiguration?
     let jobs: JobsConfiguration
     /// The database settings of the jobs' own connection.
@@ -50,9 +52,17 @@ struct ServeSettings {
         if plainHTTP, !["127.0.0.1", "::1", "localhost"].contains(host.trimmingCharacters(in: .whitespaces)) {
             throw ConfigurationError("DASHBOARD_PLAIN_HTTP is on but HOST is \"\(host)\", not a loopback address; the dashboard's session cookie may go without Secure only on 127.0.0.1, ::1 or localhost: set HOST to one of them, or turn DASHBOARD_PLAIN_HTTP off and serve HTTPS (set with --dashboard-plain-http or DASHBOARD_PLAIN_HTTP)")
         }
+        let port = try setting("--port", "PORT", command.port).integer(default: 6011, in: 1...65535, meaning: "a port")
+        prometheus = try PrometheusSettings(
+            prometheus: setting("--prometheus", "PROMETHEUS", command.prometheus),
+            host: setting("--metrics-host", "METRICS_HOST", command.metricsHost),
+            port: setting("--metrics-port", "METRICS_PORT", command.metricsPort),
+            adminToken: adminToken,
+            mainPort: port
+        )
         gateway = GatewayConfiguration(
             host: host,
-            port: try setting("--port", "PORT", command.port).integer(default: 6011, in: 1...65535, meaning: "a port"),
+            port: port,
             maxBodyBytes: try setting("--max-body-bytes", "MAX_BODY_BYTES", command.maxBodyBytes)
                 .integer(default: 64 * 1024, in: 1024...(16 * 1024 * 1024), meaning: "a size in bytes"),
             adminToken: adminToken,
@@ -67,7 +77,8 @@ struct ServeSettings {
             maxConnections: try Self.maxConnections(setting("--max-connections", "MAX_CONNECTIONS", command.maxConnections)),
             maxBufferedBodyBytes: try setting("--max-buffered-body-bytes", "MAX_BUFFERED_BODY_BYTES", command.maxBufferedBodyBytes)
                 .integer(default: 32 * 1024 * 1024, in: (64 * 1024)...(4 * 1024 * 1024 * 1024), meaning: "a size in bytes"),
-            sns: try command.sns.resolve(environment)
+            sns: try command.sns.resolve(environment),
+            metricsAddress: prometheus.address
         )
         let mappingsPath = setting("--mappings", "CALLBACK_MAPPINGS", command.mappings).text(default: nil)
         mappings = try MappingsLoader.load(path: mappingsPath)

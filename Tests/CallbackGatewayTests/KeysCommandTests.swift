@@ -1,7 +1,6 @@
 import CallbackCore
 import CallbackStore
 import Foundation
-import FoundationNetworking
 import Testing
 import TestSupport
 
@@ -71,16 +70,5 @@ struct KeysCommandTests {
             }
             #expect(try await database.query("SELECT count(*) AS n FROM api_keys").value("n") == "0")
         }
-    }
-}
-
-extension RunningGateway {
-    /// A GET with headers.
-    func get(_ path: String, headers: [String: String]) async throws -> (Int, String) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.timeoutInterval = 60
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 }

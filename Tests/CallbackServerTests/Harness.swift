@@ -42,15 +42,24 @@ struct Harness {
     /// `clock` the system clock.
     func test<T>(
         store: (any ReceiptStore)? = nil, sns: SNSMessageGate? = nil, clock: any WallClock = SystemClock(),
+        metrics: GatewayMetrics = .disabled,
         _ body: @Sendable (any TestClientProtocol) async throws -> T
     ) async throws -> T {
-        let sns = sns ?? SNSMessageGate(configuration: configuration.sns, subscriptionOpener: subscriptionOpener)
-        let router = buildRouter(
-            configuration: configuration, store: store ?? database.store, apiKeys: PostgresAPIKeys(workers: database.workers),
-            interpreter: interpreter, sns: sns, clock: clock
-        )
+        let router = self.router(store: store, sns: sns, clock: clock, metrics: metrics)
         let app = Application(router: router, logger: logs.logger())
         return try await app.test(.router, body)
+    }
+
+    /// The router `test` runs requests through.
+    func router(
+        store: (any ReceiptStore)? = nil, sns: SNSMessageGate? = nil, clock: any WallClock = SystemClock(),
+        metrics: GatewayMetrics = .disabled
+    ) -> Router<BasicRequestContext> {
+        let sns = sns ?? SNSMessageGate(configuration: configuration.sns, subscriptionOpener: subscriptionOpener)
+        return buildRouter(
+            configuration: configuration, store: store ?? database.store, apiKeys: PostgresAPIKeys(workers: database.workers),
+            interpreter: interpreter, metrics: metrics, sns: sns, clock: clock
+        )
     }
 
     /// The background retrier, to drain due receipts on demand.

@@ -33,10 +33,9 @@ struct OpenAPITests {
     func document() async throws {
         try await TestDatabase.with { database in
             let harness = try Harness(database: database, configuration: GatewayConfiguration(adminToken: Self.adminToken))
-            let routes = buildRouter(
-                configuration: harness.configuration, store: database.store, apiKeys: PostgresAPIKeys(workers: database.workers),
-                interpreter: harness.interpreter
-            ).routes.map { [$0.method.rawValue, $0.path.description] }
+            // Every route the gateway can serve: Prometheus on, so /metrics is among them.
+            let metrics = GatewayMetrics(statsd: nil, prometheus: PrometheusMetrics())
+            let routes = harness.router(metrics: metrics).routes.map { [$0.method.rawValue, $0.path.description] }
 
             let fixtures = try FixtureSet.receipts().map(\.fixture)
             try await FixtureSeeder(workers: database.workers).seed(try FixtureSet.notifications(), receipts: fixtures)
@@ -44,7 +43,7 @@ struct OpenAPITests {
             let own = try await ReceiptsAPITests.deliveredNotification(database, service: service, type: .normal)
             let key = try await ReceiptsAPITests.makeKey(database, service: service, type: .normal)
 
-            let exchanges = try await harness.test { client in
+            let exchanges = try await harness.test(metrics: metrics) { client in
                 var exchanges: [Exchange] = []
                 func send(
                     _ method: HTTPRequest.Method, _ route: String, _ uri: String? = nil, body: String? = nil,
@@ -78,6 +77,8 @@ struct OpenAPITests {
                 try await send(.get, "/admin/stats", "/admin/stats?limit_days=3", headers: admin)
                 try await send(.get, "/admin/stats", "/admin/stats?limit_days=99", headers: admin)
                 try await send(.get, "/admin/stats")
+                try await send(.get, "/metrics", headers: admin)
+                try await send(.get, "/metrics")
                 let signInForm: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
                 try await send(.get, "/dashboard/sign-in")
                 try await send(.post, "/dashboard/sign-in", body: "token=wrong", headers: signInForm)

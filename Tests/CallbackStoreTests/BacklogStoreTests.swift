@@ -55,7 +55,7 @@ struct BacklogStoreTests {
             }
             let statements = PostgresReceiptStore.BacklogStatements.self
             let cases: [(String, String)] = [
-                (statements.waiting.sql, "callback_receipts_waiting_due_idx"),
+                (WaitingBacklog.statement.sql, "callback_receipts_waiting_due_idx"),
                 (statements.orphaned.sql.replacingOccurrences(of: "$1::float8", with: String(Self.now.timeIntervalSince1970 - 86_400)),
                  "Index Only Scan using callback_receipts_received_stats_idx"),
                 (statements.lastRun.sql.replacingOccurrences(of: "$1::text", with: "'timeout'"), "job_runs_pkey"),

@@ -14,7 +14,4 @@ public enum JobName: String, Sendable, CaseIterable, Hashable {
         case .retention: base | 2
         }
     }
-
-    /// The counter and timer of every run: `tasks.<name>`.
-    public var metricName: String { "tasks.\(rawValue)" }
 }

@@ -110,7 +110,7 @@ public final class UnmappedAlerter: Service, Sendable {
                 return
             }
             do {
-                try await metrics.measured("tasks.send_unmapped_alert") { try await sender.send(text: AlertText.text(for: alert)) }
+                try await metrics.measured(job: "send_unmapped_alert") { try await sender.send(text: AlertText.text(for: alert)) }
                 ledger.withLock { $0.delivered(alert) }
                 logger.info("alert sent", metadata: metadata(of: alert))
             } catch {

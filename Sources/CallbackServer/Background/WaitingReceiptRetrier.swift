@@ -36,7 +36,7 @@ public struct WaitingReceiptRetrier: Service {
         var lastWarning: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await metrics.measured("tasks.retry_waiting_receipts") { () async throws in
+                try await metrics.measured(job: "retry_waiting_receipts") { () async throws in
                     // Batch after batch, keeping nothing: a backlog of millions must not be held in memory. Two
                     // batches run at once so that one is applied while the other travels; each claims its own
                     // receipts (`SKIP LOCKED`), and a receipt whose earlier one for the same notification is in the

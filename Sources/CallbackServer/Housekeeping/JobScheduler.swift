@@ -76,7 +76,7 @@ public struct JobScheduler: Service {
     private func record(_ report: JobReport) {
         switch report.status {
         case .ran(let rows, let duration):
-            metrics.ran(report.job.metricName, for: duration)
+            metrics.jobRan(report.job.rawValue, for: duration)
             logger.info("housekeeping job ran", metadata: [
                 "job": .string(report.job.rawValue), "period": .string(report.period.description),
                 "rows_affected": .stringConvertible(rows), "replica": .string(runner.replica),

@@ -1,18 +1,34 @@
 import Metrics
 import Foundation
 
-/// The gateway's metrics, written through swift-metrics to whichever factory is configured (StatsD, or nothing).
+/// The gateway's metrics, written through swift-metrics to whichever backends are configured: StatsD under the
+/// dotted names of the system this gateway replaces, Prometheus under names and labels of its own (``series``),
+/// either, both or neither.
 ///
-/// The factory is passed in rather than bootstrapped globally, so that each application (and each test) has its own.
+/// The factories are passed in rather than bootstrapped globally, so that each application (and each test) has its
+/// own. The two backends get different names because the StatsD names carry values in their segments
+/// (`callback.firetext.delivered`), where Prometheus wants one name with labels.
 public struct GatewayMetrics: Sendable {
     private let factory: any MetricsFactory
+    /// The labelled series behind `GET /metrics`; they record nothing when Prometheus is off.
+    public let series: MetricSeries
+    /// The registry `GET /metrics` shows, or `nil` when Prometheus is off (no route, no series kept).
+    public let prometheus: PrometheusMetrics?
 
-    /// Metrics that go nowhere, for when `STATSD_HOST` is unset.
+    /// Metrics that go nowhere, for when neither `STATSD_HOST` nor Prometheus is configured.
     public static let disabled = GatewayMetrics(factory: NOOPMetricsHandler.instance)
 
-    /// Creates metrics on a factory.
+    /// Creates metrics on a StatsD-style factory alone.
     public init(factory: any MetricsFactory) {
-        self.factory = factory
+        self.init(statsd: factory, prometheus: nil)
+    }
+
+    /// Creates metrics sent to StatsD through `statsd` (or nowhere when `nil`) and kept for `GET /metrics` in
+    /// `prometheus` (or not at all when `nil`).
+    public init(statsd: (any MetricsFactory)?, prometheus: PrometheusMetrics?) {
+        self.factory = statsd ?? NOOPMetricsHandler.instance
+        self.prometheus = prometheus
+        self.series = prometheus.map { MetricSeries(factory: $0.factory) } ?? .disabled
     }
 
     /// Adds one to a counter.
@@ -47,11 +63,32 @@ public struct GatewayMetrics: Sendable {
         Timer(label: name, factory: factory).recordNanoseconds(Int64(milliseconds * 1_000_000))
     }
 
-    /// Counts and times `body` under one name, as the statsd decorator of the system this gateway replaces did:
-    /// `name:1|c` and `name:<ms>|ms`, whether the call succeeds or throws.
-    public func measured<T, E: Error>(_ name: String, _ body: () async throws(E) -> T) async throws(E) -> T {
+    /// Counts and times one database operation: `dao.<operation>` in StatsD (`name:1|c` and `name:<ms>|ms`, as the
+    /// statsd decorator of the system this gateway replaces did), an observation of
+    /// `database_operation_duration_seconds{operation}` in Prometheus; whether the call succeeds or throws.
+    public func measured<T, E: Error>(databaseOperation operation: String, _ body: () async throws(E) -> T) async throws(E) -> T {
+        try await timed(body) { elapsed in
+            ran("dao.\(operation)", for: elapsed)
+            series.databaseOperation(operation, took: elapsed)
+        }
+    }
+
+    /// Counts and times one run of a job or background task: `tasks.<job>` in StatsD,
+    /// `callback_job_runs_total{job}` in Prometheus; whether the run succeeds or throws.
+    public func measured<T, E: Error>(job: String, _ body: () async throws(E) -> T) async throws(E) -> T {
+        try await timed(body) { elapsed in jobRan(job, for: elapsed) }
+    }
+
+    /// A job ran for `elapsed`: `tasks.<job>` in StatsD, `callback_job_runs_total{job}` in Prometheus.
+    public func jobRan(_ job: String, for elapsed: Duration) {
+        ran("tasks.\(job)", for: elapsed)
+        series.jobRan(job)
+    }
+
+    /// Runs `body` and hands how long it took to `record`, whether it returns or throws.
+    private func timed<T, E: Error>(_ body: () async throws(E) -> T, then record: (Duration) -> Void) async throws(E) -> T {
         let started = ContinuousClock.now
-        defer { ran(name, for: ContinuousClock.now - started) }
+        defer { record(ContinuousClock.now - started) }
         return try await body()
     }
 }

@@ -21,13 +21,17 @@ private let routeNames: [String: (module: String, endpoint: String)] = Dictionar
     "/dashboard/sign-in": ("dashboard", "sign_in"),
     "/dashboard/sign-out": ("dashboard", "sign_out"),
     "/dashboard/refresh.js": ("dashboard", "refresh_script"),
+    "/metrics": ("metrics", "get_metrics"),
 ]) { unit, _ in unit }
 
-/// Counts and times every request as `<METHOD>.<module>.<endpoint>.<status>`, the names of the system this gateway
-/// replaces (`POST.sms_callback.process_firetext_response.200`).
+/// Counts and times every request: in StatsD as `<METHOD>.<module>.<endpoint>.<status>`, the names of the system
+/// this gateway replaces (`POST.sms_callback.process_firetext_response.200`); in Prometheus as
+/// `http_requests_total{route, method, status}` and `http_request_duration_seconds`, with the route template as
+/// `route`.
 ///
-/// The name comes from the route template the router matched, never from the raw path, so a scan of random URLs
-/// adds one name (`GET.unknown.unknown.404`), not one per URL. The method is sanitised for the same reason.
+/// The name and the route label come from the route template the router matched, never from the raw path, so a scan
+/// of random URLs adds one name (`GET.unknown.unknown.404`, `route="unmatched"`), not one per URL. The method and
+/// the status are reduced to fixed sets for the same reason.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: GatewayMetrics
 
@@ -48,11 +52,15 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ request: Request, _ context: Context, status: Int, since started: ContinuousClock.Instant) {
-        let route = context.endpointPath.flatMap { routeNames[$0] } ?? ("unknown", "unknown")
+        let matched = context.endpointPath.flatMap { path in routeNames[path].map { (template: path, names: $0) } }
+        let route: (module: String, endpoint: String) = matched?.names ?? ("unknown", "unknown")
         let method = MetricName.sanitised(request.method.rawValue, maxLength: 16).uppercased()
         let name = "\(method).\(route.module).\(route.endpoint).\(status)"
         let elapsed = ContinuousClock.now - started
         metrics.increment(name)
         metrics.timing(name, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        metrics.series.request(
+            route: matched?.template ?? "unmatched", method: HTTPMethodLabel.label(method), status: HTTPStatusLabel.label(status), took: elapsed
+        )
     }
 }

@@ -1,17 +1,9 @@
 import CallbackCore
 import Foundation
 
-/// The backlog the dashboard shows: waiting receipts, recent orphans, the housekeeping jobs' last runs. Each query
-/// reads an index (their plans are checked in `BacklogPlanTests`).
+/// The rest of the backlog the dashboard shows (the waiting receipts are ``WaitingBacklog``): recent orphans, the
+/// housekeeping jobs' last runs. Each query reads an index (their plans are checked in `BacklogStoreTests`).
 extension PostgresReceiptStore {
-    public func waitingBacklog() async throws(DatabaseError) -> WaitingBacklog {
-        let result = try await workers.run { connection throws(DatabaseError) in try connection.query(BacklogStatements.waiting) }
-        return WaitingBacklog(
-            count: result.value("count").flatMap { Int($0) } ?? 0,
-            oldestReceivedAt: result.value("oldest").flatMap { Double($0) }.map(Date.init(timeIntervalSince1970:))
-        )
-    }
-
     public func orphanedCount(receivedSince since: Date) async throws(DatabaseError) -> Int {
         let result = try await workers.run { connection throws(DatabaseError) in
             try connection.query(BacklogStatements.orphaned, [String(since.timeIntervalSince1970)])
@@ -37,12 +29,6 @@ extension PostgresReceiptStore {
 
     /// Internal rather than private so that a test can show their plans.
     enum BacklogStatements {
-        /// Every waiting receipt has its next attempt set, so the retrier's partial index holds exactly them.
-        static let waiting = PreparedStatement(name: "receipt_waiting_backlog", sql: """
-            SELECT count(*) AS count, extract(epoch FROM min(received_at)) AS oldest
-              FROM callback_receipts
-             WHERE outcome = 'waiting' AND next_attempt_at IS NOT NULL
-            """)
         /// The statistics index holds `received_at` and `outcome`: an index-only scan of the last day's range.
         static let orphaned = PreparedStatement(name: "receipt_orphaned_since", sql: """
             SELECT count(*) AS count

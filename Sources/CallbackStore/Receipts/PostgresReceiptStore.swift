@@ -113,6 +113,13 @@ public struct PostgresReceiptStore: ReceiptStore {
         }
     }
 
+    public func waitingBacklog() async throws(DatabaseError) -> WaitingBacklog {
+        let result = try await workers.run { connection throws(DatabaseError) in
+            try connection.query(WaitingBacklog.statement)
+        }
+        return WaitingBacklog.read(result)
+    }
+
     public func isReady() async -> Bool {
         (try? await workers.run { connection throws(DatabaseError) in
             try connection.query(Statements.ping).rows.count == 1

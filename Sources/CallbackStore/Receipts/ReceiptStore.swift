@@ -39,7 +39,8 @@ public protocol ReceiptStore: Sendable {
     /// without receipts are absent (``ReceiptStats`` fills them with zeros).
     func receiptCounts(in window: StatsWindow) async throws(DatabaseError) -> [ReceiptDayCount]
 
-    /// How many receipts are `waiting`, and when the oldest of them arrived.
+    /// How many receipts are `waiting` and when the oldest of them arrived, read from the partial index of waiting
+    /// receipts rather than the whole table.
     func waitingBacklog() async throws(DatabaseError) -> WaitingBacklog
 
     /// How many receipts received at or after `since` are now `orphaned` (their notification never appeared).

@@ -51,10 +51,12 @@ public final class ConnectionTable: Sendable {
         if let evicted {
             evicted.close(promise: nil)
             metrics.increment("connections.evicted")
+            metrics.series.connectionClosed(reason: "evicted")
         }
         if ticket == nil {
             state.withLock { $0.refusals += 1 }
             metrics.increment("connections.refused")
+            metrics.series.connectionClosed(reason: "refused")
         }
         return ticket
     }

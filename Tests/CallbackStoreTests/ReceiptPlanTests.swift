@@ -54,24 +54,30 @@ struct ReceiptPlanTests {
         case populated
 
         var testDescription: String { rawValue }
-    }
 
-    @Test("every table read of a receipt statement has an index condition, whatever the statistics", arguments: TableState.allCases)
-    func indexConditions(state: TableState) async throws {
-        try await TestDatabase.with(poolSize: 1) { database in
-            switch state {
+        /// Brings a new test database into this state: populated with notifications (each with a reference) and
+        /// receipts for them and for notifications that do not exist.
+        func prepare(_ database: TestDatabase) async throws {
+            switch self {
             case .new:
                 break
             case .vacuumedEmpty:
                 try await database.query("VACUUM ANALYZE")
             case .populated:
-                for _ in 0..<50 {
-                    let id = try await database.insertNotification(status: .sending)
+                for index in 0..<50 {
+                    let id = try await database.insertNotification(status: .sending, reference: "ref-\(index)")
                     _ = try await database.store.record(ReceiptFactory.incoming(for: .id(id), rawStatus: "0", target: .delivered))
                     _ = try await database.store.record(ReceiptFactory.incoming(for: .id(UUID()), rawStatus: "0", target: .delivered))
                 }
                 try await database.query("ANALYZE")
             }
+        }
+    }
+
+    @Test("every table read of a receipt statement has an index condition, whatever the statistics", arguments: TableState.allCases)
+    func indexConditions(state: TableState) async throws {
+        try await TestDatabase.with(poolSize: 1) { database in
+            try await state.prepare(database)
             for (statement, count) in Self.statements {
                 let reads = try await Self.genericPlanReads(statement, parameterCount: count, in: database)
                 #expect(!reads.isEmpty, "\(statement.name): the plan reads tables")
@@ -90,18 +96,7 @@ struct ReceiptPlanTests {
             (NotificationTrail.Statements.receipts, 2),
         ]
         try await TestDatabase.with(poolSize: 1) { database in
-            switch state {
-            case .new:
-                break
-            case .vacuumedEmpty:
-                try await database.query("VACUUM ANALYZE")
-            case .populated:
-                for index in 0..<50 {
-                    let id = try await database.insertNotification(status: .sending, reference: "ref-\(index)")
-                    _ = try await database.store.record(ReceiptFactory.incoming(for: .id(id), rawStatus: "0", target: .delivered))
-                }
-                try await database.query("ANALYZE")
-            }
+            try await state.prepare(database)
             for (statement, count) in statements {
                 let reads = try await Self.genericPlanReads(statement, parameterCount: count, in: database)
                 #expect(!reads.isEmpty, "\(statement.name): the plan reads tables")

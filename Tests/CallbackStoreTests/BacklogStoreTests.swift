@@ -46,7 +46,7 @@ struct BacklogStoreTests {
         }
     }
 
-    @Test("each backlog query reads an index")
+    @Test("each backlog query, and the unmapped statuses the dashboard shows, reads an index")
     func plansUseIndexes() async throws {
         try await TestDatabase.with { database in
             for hour in 0..<30 {
@@ -59,6 +59,8 @@ struct BacklogStoreTests {
                 (statements.orphaned.sql.replacingOccurrences(of: "$1::float8", with: String(Self.now.timeIntervalSince1970 - 86_400)),
                  "Index Only Scan using callback_receipts_received_stats_idx"),
                 (statements.lastRun.sql.replacingOccurrences(of: "$1::text", with: "'timeout'"), "job_runs_pkey"),
+                (PostgresReceiptStore.Statements.unmapped.sql.replacingOccurrences(of: "$1::integer", with: "1000"),
+                 "Index Only Scan using callback_receipts_unmapped_idx"),
             ]
             for (sql, index) in cases {
                 let plan = try await database.workers.run { connection throws(DatabaseError) -> String in

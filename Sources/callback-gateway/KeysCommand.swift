@@ -100,18 +100,12 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let id = UUID(uuidString: keyID) else { throw Failure.configuration }
-            let outcome = try await Database.withWorkers(database) { workers -> Result<APIKey, APIKeyError> in
-                do throws(APIKeyError) {
-                    return .success(try await PostgresAPIKeys(workers: workers).revoke(id: id))
-                } catch {
-                    if case .database(let failure) = error { throw failure }
-                    return .failure(error)
+            do {
+                let key = try await Database.withWorkers(database) { workers in
+                    try await PostgresAPIKeys(workers: workers).revoke(id: id)
                 }
-            }
-            switch outcome {
-            case .success(let key):
                 print("revoked API key \(UUIDText.lowercase(key.id)) of service \(UUIDText.lowercase(key.serviceID))")
-            case .failure(let error):
+            } catch let error as APIKeyError {
                 Failure.report(error.description)
                 throw Failure.runtime
             }

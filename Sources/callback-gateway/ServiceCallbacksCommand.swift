@@ -24,25 +24,15 @@ struct ServiceCallbacksCommand: AsyncParsableCommand {
                 """
         )
 
-        @Option(help: ArgumentHelp("The service (a UUID).", valueName: "id"))
-        var service: String
-
-        @Option(help: ArgumentHelp("delivery-status or complaint.", valueName: "type"))
-        var type: String
+        @OptionGroup var callback: CallbackOptions
 
         @Option(help: ArgumentHelp("Where to send: an https URL.", valueName: "url"))
         var url: String
 
         @OptionGroup var database: DatabaseOptions
 
-        func validate() throws {
-            _ = try KeysCommand.serviceID(service)
-            _ = try ServiceCallbacksCommand.callbackType(type)
-        }
-
         func run() async throws {
-            let serviceID = try KeysCommand.serviceID(service)
-            let callbackType = try ServiceCallbacksCommand.callbackType(type)
+            let (serviceID, callbackType) = try callback.resolved()
             let environment = ProcessInfo.processInfo.environment
             let sealer = try ServiceCallbacksCommand.sealer(environment)
             let policy = CallbackURLPolicy(allowInsecure: environment["SERVICE_CALLBACK_ALLOW_INSECURE_URLS"] == "1")
@@ -57,8 +47,7 @@ struct ServiceCallbacksCommand: AsyncParsableCommand {
             }
             let token = try ServiceCallbacksCommand.readToken()
             var randomness = SystemRandomNumberGenerator()
-            let nonce = (0..<AESGCM.nonceSize).map { _ in UInt8.random(in: .min ... .max, using: &randomness) }
-            guard let sealed = sealer.seal(token, service: serviceID, type: callbackType, nonce: nonce) else {
+            guard let sealed = sealer.seal(token, service: serviceID, type: callbackType, using: &randomness) else {
                 Failure.report("the token could not be sealed (libcrypto failed); nothing was stored")
                 throw Failure.runtime
             }
@@ -110,22 +99,12 @@ struct ServiceCallbacksCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a service's callback of one type.")
 
-        @Option(help: ArgumentHelp("The service (a UUID).", valueName: "id"))
-        var service: String
-
-        @Option(help: ArgumentHelp("delivery-status or complaint.", valueName: "type"))
-        var type: String
+        @OptionGroup var callback: CallbackOptions
 
         @OptionGroup var database: DatabaseOptions
 
-        func validate() throws {
-            _ = try KeysCommand.serviceID(service)
-            _ = try ServiceCallbacksCommand.callbackType(type)
-        }
-
         func run() async throws {
-            let serviceID = try KeysCommand.serviceID(service)
-            let callbackType = try ServiceCallbacksCommand.callbackType(type)
+            let (serviceID, callbackType) = try callback.resolved()
             let removed = try await Database.withWorkers(database) { workers in
                 try await PostgresServiceCallbacks(workers: workers).remove(service: serviceID, type: callbackType)
             }
@@ -157,8 +136,7 @@ struct ServiceCallbacksCommand: AsyncParsableCommand {
                         unreadable.append(callback)
                         continue
                     }
-                    let nonce = (0..<AESGCM.nonceSize).map { _ in UInt8.random(in: .min ... .max, using: &randomness) }
-                    guard let sealed = sealer.seal(token, service: callback.serviceID, type: callback.type, nonce: nonce) else { continue }
+                    guard let sealed = sealer.seal(token, service: callback.serviceID, type: callback.type, using: &randomness) else { continue }
                     if try await store.reseal(callback, with: sealed) { resealed += 1 }
                 }
                 return (resealed, unreadable)
@@ -170,6 +148,24 @@ struct ServiceCallbacksCommand: AsyncParsableCommand {
                 }
                 throw Failure.runtime
             }
+        }
+    }
+
+    /// `--service` and `--type`: which callback a command is about.
+    struct CallbackOptions: ParsableArguments {
+        @Option(help: ArgumentHelp("The service (a UUID).", valueName: "id"))
+        var service: String
+
+        @Option(help: ArgumentHelp("delivery-status or complaint.", valueName: "type"))
+        var type: String
+
+        func validate() throws {
+            _ = try resolved()
+        }
+
+        /// The service and the type, read.
+        func resolved() throws -> (UUID, ServiceCallbackType) {
+            (try KeysCommand.serviceID(service), try ServiceCallbacksCommand.callbackType(type))
         }
     }
 

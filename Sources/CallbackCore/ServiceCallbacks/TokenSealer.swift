@@ -60,6 +60,14 @@ public struct TokenSealer: Sendable {
         return String(bytes: plain, encoding: .utf8)
     }
 
+    /// `token` sealed with the first key, bound to `service` and `type`, under a fresh nonce from `randomness`.
+    public func seal(
+        _ token: String, service: UUID, type: ServiceCallbackType, using randomness: inout some RandomNumberGenerator
+    ) -> [UInt8]? {
+        let nonce = (0..<AESGCM.nonceSize).map { _ in UInt8.random(in: .min ... .max, using: &randomness) }
+        return seal(token, service: service, type: type, nonce: nonce)
+    }
+
     /// Whether `sealed` was sealed with the first key (a token sealed with an older one is sealed again on rotation).
     public func isSealedWithCurrentKey(_ sealed: [UInt8]) -> Bool {
         sealed.count > Self.keyIDSize && Array(sealed[1...Self.keyIDSize]) == keys.first?.id

@@ -59,8 +59,11 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - started
         metrics.increment(name)
         metrics.timing(name, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-        metrics.series.request(
-            route: matched?.template ?? "unmatched", method: HTTPMethodLabel.label(method), status: HTTPStatusLabel.label(status), took: elapsed
-        )
+        // Every request passes here: the labels are worked out only when Prometheus keeps them.
+        if metrics.series.isRecording {
+            metrics.series.request(
+                route: matched?.template ?? "unmatched", method: HTTPMethodLabel.label(method), status: HTTPStatusLabel.label(status), took: elapsed
+            )
+        }
     }
 }

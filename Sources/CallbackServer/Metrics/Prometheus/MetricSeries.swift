@@ -19,6 +19,9 @@ public struct MetricSeries: Sendable {
         self.factory = factory
     }
 
+    /// Whether anything is recorded: callers skip working out labels when it is not.
+    var isRecording: Bool { factory != nil }
+
     /// A receipt's outcome: `callback_receipts_total{provider, outcome, status}`. `status` is the status written
     /// when the receipt changed its notification, and `none` otherwise.
     func receipt(_ provider: Provider, outcome: String, status: NotificationStatus?) {

@@ -17,7 +17,7 @@ struct MigrationTests {
                 SELECT string_agg(table_name, ',' ORDER BY table_name) AS names FROM information_schema.tables
                  WHERE table_schema = 'public'
                 """)
-            #expect(tables.value("names") == "api_keys,callback_receipts,complaints,job_runs,notification_history,notifications,schema_migrations,service_callbacks,webhook_tokens")
+            #expect(tables.value("names") == "api_keys,callback_receipts,complaints,job_runs,notification_history,notifications,schema_migrations,service_callback_outbox,service_callbacks,webhook_tokens")
         }
     }
 

@@ -120,7 +120,7 @@ public final class TestDatabase: Sendable {
 
     /// How many rows a table holds.
     public func count(_ table: String) async throws -> Int {
-        guard ["callback_receipts", "notification_history", "notifications", "complaints"].contains(table) else {
+        guard ["callback_receipts", "notification_history", "notifications", "complaints", "service_callback_outbox"].contains(table) else {
             throw TestSetupError("count: unknown table \(table)")
         }
         let result = try await query("SELECT count(*) AS n FROM \(table)")

@@ -81,9 +81,11 @@ public struct NotificationTimeout: Sendable {
                  WHERE n.id = due.id
                    AND ((n.status = 'sending' AND $3::text IS NOT NULL) OR (n.status = 'pending' AND $4::text IS NOT NULL))
                 RETURNING n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,
-                          n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version
+                          n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version,
+                          \(CallbackQueueing.changedColumns)
             ),
-            \(ReceiptStatements.history)
+            \(ReceiptStatements.history),
+            \(CallbackQueueing.statusCallbacks(from: "changed"))
             SELECT notification_type, status, count(*) AS count FROM changed GROUP BY notification_type, status
             """)
 

@@ -1,12 +1,13 @@
 import CallbackCore
 import Foundation
 
-/// Deletes receipts, complaints and one-time tokens received before a ``RetentionCutoff``, in batches, one
-/// statement each. (A token is kept as long as the receipts: a provider's signature window must stay within it, so
-/// that a request old enough to have lost its token is refused by its timestamp instead.)
+/// Deletes receipts, complaints, one-time tokens and service callbacks received before a ``RetentionCutoff``, in
+/// batches, one statement each. (A token is kept as long as the receipts: a provider's signature window must stay
+/// within it, so that a request old enough to have lost its token is refused by its timestamp instead.)
 ///
 /// A `waiting` receipt is never deleted, however old: it is a receipt not yet applied, and deleting it would lose
-/// it. Notifications and their history belong to the platform, not to the gateway, and are never touched.
+/// it; nor is a pending service callback, which is still owed. Notifications and their history belong to the
+/// platform, not to the gateway, and are never touched.
 public struct ReceiptRetention: Sendable {
     /// Rows older than this are deleted.
     public let cutoff: RetentionCutoff
@@ -25,7 +26,8 @@ public struct ReceiptRetention: Sendable {
         return RetentionResult(
             receipts: try drain(Statements.receipts, parameters, on: connection),
             complaints: try drain(Statements.complaints, parameters, on: connection),
-            tokens: try drain(Statements.tokens, parameters, on: connection)
+            tokens: try drain(Statements.tokens, parameters, on: connection),
+            serviceCallbacks: try drain(Statements.serviceCallbacks, parameters, on: connection)
         )
     }
 
@@ -58,6 +60,16 @@ public struct ReceiptRetention: Sendable {
                    SELECT provider, token FROM webhook_tokens WHERE received_at < to_timestamp($1::float8)
                     LIMIT $2::integer
                     FOR UPDATE SKIP LOCKED)
+            """)
+        static let serviceCallbacks = PreparedStatement(name: "retention_service_callbacks", sql: """
+            DELETE FROM service_callback_outbox
+             WHERE id IN (
+                   SELECT id FROM service_callback_outbox
+                    WHERE created_at < to_timestamp($1::float8) AND state <> 'pending'
+                    LIMIT $2::integer
+                    FOR UPDATE SKIP LOCKED)
+               -- Checked again on the row as locked: a re-drive may have made it pending again.
+               AND state <> 'pending'
             """)
         static let complaints = PreparedStatement(name: "retention_complaints", sql: """
             DELETE FROM complaints

@@ -261,5 +261,56 @@ public enum Schema {
                 ON callback_receipts (provider, raw_status, detail_code, received_at) WHERE outcome = 'unmapped'
             """,
         ]),
+        Migration(version: 14, name: "service callbacks' outbox, and the notification columns their payloads carry", statements: [
+            // The payloads services are sent (Notify's): the client's own reference, the recipient, the template.
+            // Nullable and without defaults, so adding them rewrites no row.
+            """
+            ALTER TABLE notifications
+                ADD COLUMN IF NOT EXISTS client_reference text,
+                ADD COLUMN IF NOT EXISTS "to" text,
+                ADD COLUMN IF NOT EXISTS template_id uuid,
+                ADD COLUMN IF NOT EXISTS template_version integer
+            """,
+            // One row per callback owed to a service, written by the transaction that made the change it reports,
+            // so nothing applied lacks its callback and nothing rolled back has one. The payload is the
+            // notification as that change left it: a later change does not rewrite what an earlier callback says.
+            // The idempotency key is sent with every attempt of the row. A replica that takes a row moves its
+            // next attempt past the time a send can take: that is its lease, and a replica that dies mid-send
+            // leaves the row due again when the lease runs out.
+            """
+            CREATE TABLE IF NOT EXISTS service_callback_outbox (
+                id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                notification_id  uuid NOT NULL,
+                service_id       uuid NOT NULL,
+                callback_type    text NOT NULL CHECK (callback_type IN ('delivery-status', 'complaint')),
+                payload          text NOT NULL,
+                idempotency_key  uuid NOT NULL DEFAULT gen_random_uuid(),
+                state            text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed', 'dead')),
+                attempts         integer NOT NULL DEFAULT 0,
+                next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+                last_status_code integer,
+                last_error       text,
+                created_at       timestamptz NOT NULL DEFAULT now(),
+                completed_at     timestamptz
+            )
+            """,
+            // The dispatcher's poll: pending rows by when they are due. Partial, so it holds only what is owed.
+            """
+            CREATE INDEX IF NOT EXISTS service_callback_outbox_due_idx
+                ON service_callback_outbox (next_attempt_at) WHERE state = 'pending'
+            """,
+            // Order per notification: a row is sent only when no earlier pending row of its notification and type
+            // is left.
+            """
+            CREATE INDEX IF NOT EXISTS service_callback_outbox_order_idx
+                ON service_callback_outbox (notification_id, callback_type, id) WHERE state = 'pending'
+            """,
+            // Retention, and the operator's list of what was given up.
+            "CREATE INDEX IF NOT EXISTS service_callback_outbox_created_idx ON service_callback_outbox (created_at)",
+            """
+            CREATE INDEX IF NOT EXISTS service_callback_outbox_ended_idx
+                ON service_callback_outbox (state, service_id, id) WHERE state IN ('failed', 'dead')
+            """,
+        ]),
     ]
 }

@@ -108,6 +108,7 @@ enum ReceiptStatements {
         \(change(guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
         \(history),
         \(complaint(effect, outcomes: "$18", guard: "AND NOT EXISTS (SELECT 1 FROM seen)")),
+        \(callbacks(effect)),
         decided AS (
             SELECT CASE
                 WHEN EXISTS (SELECT 1 FROM seen) THEN 'duplicate'
@@ -173,6 +174,7 @@ enum ReceiptStatements {
         \(change(guard: "")),
         \(history),
         \(complaint(effect, outcomes: "$13", guard: "")),
+        \(callbacks(effect)),
         decided AS (
             SELECT CASE \(outcome(outcomes: "$13", behindEarlier: "$14")) END AS outcome
         ),
@@ -270,9 +272,19 @@ enum ReceiptStatements {
                AND NOT EXISTS (SELECT 1 FROM earlier)
                AND CASE n.status WHEN 'sending' THEN $4::text WHEN 'pending' THEN $5::text END IS NOT NULL
             RETURNING n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,
-                      n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version
+                      n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version,
+                      \(CallbackQueueing.changedColumns)
         )
         """
+    }
+
+    /// The callbacks the statement's change owes the notification's service: a delivery status for a written
+    /// status, and for a stored complaint a complaint.
+    private static func callbacks(_ effect: Effect) -> String {
+        switch effect {
+        case .status: CallbackQueueing.statusCallbacks(from: "changed")
+        case .complaint: CallbackQueueing.statusCallbacks(from: "changed") + ",\n" + CallbackQueueing.complaintCallbacks(from: "complained")
+        }
     }
 
     /// Writes every row of `changed` into `notification_history`: one history row per change, whoever made it.
@@ -302,6 +314,7 @@ enum ReceiptStatements {
               FROM found f
              WHERE \(decided(outcomes, for: "f.status")) = 'complaint' AND NOT EXISTS (SELECT 1 FROM earlier) \(extra)
             ON CONFLICT (feedback_id) DO NOTHING
+            RETURNING id, notification_id, complained_at
         )
         """
     }

@@ -1,0 +1,186 @@
+import CallbackCore
+import Foundation
+
+/// The outbox of callbacks owed to services (`service_callback_outbox`). Rows are written by the statements that
+/// change notifications (``CallbackQueueing``); this type takes them to send, records what became of each, and
+/// serves the operator's list and re-drive.
+///
+/// Every replica takes work from the same rows: ``claim(limit:lease:)`` skips rows another replica is taking and
+/// moves a taken row's next attempt past the lease, so a replica that dies mid-send leaves it due again.
+public struct PostgresServiceCallbackOutbox: Sendable {
+    private let workers: DatabaseWorkers
+
+    /// The outbox on the given workers' database.
+    public init(workers: DatabaseWorkers) {
+        self.workers = workers
+    }
+
+    /// Takes up to `limit` due callbacks, oldest due first, each the earliest still pending of its notification and
+    /// type, and counts the attempt. `lease` seconds is how long the taker may take to settle one.
+    public func claim(limit: Int, lease: Double) async throws(DatabaseError) -> [OutboxCallback] {
+        let result = try await workers.run { connection throws(DatabaseError) in
+            try connection.query(Statements.claim, [String(max(limit, 0)), String(lease)])
+        }
+        return result.rows.indices.compactMap { OutboxCallback(result, row: $0) }
+    }
+
+    /// Records what became of an attempt on a pending callback.
+    public func settle(_ id: Int64, _ settlement: OutboxSettlement) async throws(DatabaseError) {
+        let parameters = Statements.parameters(id, settlement)
+        _ = try await workers.run { connection throws(DatabaseError) in
+            try connection.query(Statements.settle, parameters)
+        }
+    }
+
+    /// Callbacks in `state` (or every state), optionally one service's, newest first, at most `limit`.
+    public func list(state: OutboxState?, service: UUID?, limit: Int) async throws(DatabaseError) -> [OutboxEntry] {
+        let parameters: [String?] = [state?.rawValue, service.map(UUIDText.lowercase), String(max(limit, 0))]
+        let result = try await workers.run { connection throws(DatabaseError) in
+            try connection.query(Statements.list, parameters)
+        }
+        return result.rows.indices.compactMap { OutboxEntry(result, row: $0) }
+    }
+
+    /// Makes callbacks given up (`dead` or `failed`), optionally one service's, pending and due now, with their
+    /// attempts counted from zero and their idempotency keys kept; returns how many.
+    public func redrive(state: OutboxState, service: UUID?) async throws(DatabaseError) -> Int {
+        let parameters: [String?] = [state.rawValue, service.map(UUIDText.lowercase)]
+        return try await workers.run { connection throws(DatabaseError) in
+            try connection.query(Statements.redrive, parameters).affectedRows
+        }
+    }
+
+    /// How many callbacks are pending, failed and dead.
+    public func counts() async throws(DatabaseError) -> OutboxCounts {
+        let result = try await workers.run { connection throws(DatabaseError) in
+            try connection.query(Statements.counts, [])
+        }
+        func count(_ name: String) -> Int { result.value(name).flatMap { Int($0) } ?? 0 }
+        return OutboxCounts(pending: count("pending"), failed: count("failed"), dead: count("dead"))
+    }
+
+    enum Statements {
+        /// `$1` limit, `$2` lease (seconds). A row waits while an earlier row of its notification and type is
+        /// pending, so a `delivered` is never sent before the `pending` that came first has been sent or given up.
+        static let claim = PreparedStatement(name: "outbox_claim", sql: """
+            WITH due AS (
+                SELECT o.id FROM service_callback_outbox o
+                 WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+                   AND NOT EXISTS (
+                       SELECT 1 FROM service_callback_outbox e
+                        WHERE e.state = 'pending' AND e.notification_id = o.notification_id
+                          AND e.callback_type = o.callback_type AND e.id < o.id)
+                 ORDER BY o.next_attempt_at
+                 LIMIT $1::integer
+                 FOR UPDATE SKIP LOCKED
+            ),
+            taken AS (
+                UPDATE service_callback_outbox o
+                   SET next_attempt_at = now() + make_interval(secs => $2::float8), attempts = o.attempts + 1
+                  FROM due
+                 WHERE o.id = due.id AND o.state = 'pending'
+                RETURNING o.id, o.notification_id, o.service_id, o.callback_type, o.payload, o.idempotency_key,
+                          o.attempts, o.created_at
+            )
+            SELECT t.id, t.notification_id, t.service_id, t.callback_type, t.payload, t.idempotency_key, t.attempts,
+                   extract(epoch FROM t.created_at) AS created_at, s.url, s.sealed_token
+              FROM taken t
+              LEFT JOIN service_callbacks s ON s.service_id = t.service_id AND s.callback_type = t.callback_type
+             ORDER BY t.id
+            """)
+
+        /// `$1` id, `$2` state, `$3` seconds until the next attempt, `$4` change to the attempts, `$5` HTTP status,
+        /// `$6` reason. Only a pending row changes: a re-drive or another replica's settlement in between wins.
+        static let settle = PreparedStatement(name: "outbox_settle", sql: """
+            UPDATE service_callback_outbox
+               SET state = $2::text,
+                   next_attempt_at = now() + make_interval(secs => $3::float8),
+                   attempts = attempts + $4::integer,
+                   last_status_code = COALESCE($5::integer, last_status_code),
+                   last_error = $6::text,
+                   completed_at = CASE WHEN $2::text <> 'pending' THEN now() END
+             WHERE id = $1::bigint AND state = 'pending'
+            """)
+
+        /// The one place a settlement becomes the parameters of ``settle``.
+        static func parameters(_ id: Int64, _ settlement: OutboxSettlement) -> [String?] {
+            let (state, delay, attempts, status, reason): (OutboxState, Double, Int, Int?, String?) = switch settlement {
+            case .sent(let status): (.sent, 0, 0, status, nil)
+            case .retry(let delay, let status, let reason): (.pending, delay, 0, status, reason)
+            case .failed(let status, let reason): (.failed, 0, 0, status, reason)
+            case .dead(let status, let reason): (.dead, 0, 0, status, reason)
+            case .postponed(let delay): (.pending, delay, -1, nil, nil)
+            }
+            return [String(id), state.rawValue, String(max(delay, 0)), String(attempts), status.map(String.init), reason]
+        }
+
+        private static let entryColumns = """
+            id, notification_id, service_id, callback_type, state, attempts, last_status_code, last_error,
+            extract(epoch FROM created_at) AS created_at, extract(epoch FROM next_attempt_at) AS next_attempt_at
+            """
+
+        /// `$1` state or NULL, `$2` service or NULL, `$3` limit.
+        static let list = PreparedStatement(name: "outbox_list", sql: """
+            SELECT \(entryColumns) FROM service_callback_outbox
+             WHERE ($1::text IS NULL OR state = $1::text) AND ($2::uuid IS NULL OR service_id = $2::uuid)
+             ORDER BY id DESC
+             LIMIT $3::integer
+            """)
+
+        /// `$1` state, `$2` service or NULL.
+        static let redrive = PreparedStatement(name: "outbox_redrive", sql: """
+            UPDATE service_callback_outbox
+               SET state = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL
+             WHERE state = $1::text AND state IN ('failed', 'dead') AND ($2::uuid IS NULL OR service_id = $2::uuid)
+            """)
+
+        /// Each count reads its partial index only.
+        static let counts = PreparedStatement(name: "outbox_counts", sql: """
+            SELECT (SELECT count(*) FROM service_callback_outbox WHERE state = 'pending') AS pending,
+                   (SELECT count(*) FROM service_callback_outbox WHERE state = 'failed') AS failed,
+                   (SELECT count(*) FROM service_callback_outbox WHERE state = 'dead') AS dead
+            """)
+    }
+}
+
+extension OutboxCallback {
+    /// Row `row` of a claim, or `nil` when it cannot be read.
+    init?(_ result: QueryResult, row: Int) {
+        guard let id = result.value("id", row: row).flatMap({ Int64($0) }),
+              let notification = result.value("notification_id", row: row).flatMap(UUID.init(uuidString:)),
+              let service = result.value("service_id", row: row).flatMap(UUID.init(uuidString:)),
+              let type = result.value("callback_type", row: row).flatMap(ServiceCallbackType.init(rawValue:)),
+              let payload = result.value("payload", row: row),
+              let key = result.value("idempotency_key", row: row).flatMap(UUID.init(uuidString:)),
+              let attempts = result.value("attempts", row: row).flatMap({ Int($0) }),
+              let created = result.value("created_at", row: row).flatMap(Double.init)
+        else { return nil }
+        let url = result.value("url", row: row)
+        self.init(
+            id: id, notificationID: notification, serviceID: service, type: type, payload: payload,
+            idempotencyKey: key, attempts: attempts, createdAt: Date(timeIntervalSince1970: created),
+            url: url, sealedToken: url == nil ? nil : result.value("sealed_token", row: row).flatMap(ByteaText.bytes)
+        )
+    }
+}
+
+extension OutboxEntry {
+    /// Row `row` of a list, or `nil` when it cannot be read.
+    init?(_ result: QueryResult, row: Int) {
+        guard let id = result.value("id", row: row).flatMap({ Int64($0) }),
+              let notification = result.value("notification_id", row: row).flatMap(UUID.init(uuidString:)),
+              let service = result.value("service_id", row: row).flatMap(UUID.init(uuidString:)),
+              let type = result.value("callback_type", row: row).flatMap(ServiceCallbackType.init(rawValue:)),
+              let state = result.value("state", row: row).flatMap(OutboxState.init(rawValue:)),
+              let attempts = result.value("attempts", row: row).flatMap({ Int($0) }),
+              let created = result.value("created_at", row: row).flatMap(Double.init),
+              let next = result.value("next_attempt_at", row: row).flatMap(Double.init)
+        else { return nil }
+        self.init(
+            id: id, notificationID: notification, serviceID: service, type: type, state: state, attempts: attempts,
+            lastStatusCode: result.value("last_status_code", row: row).flatMap { Int($0) },
+            lastError: result.value("last_error", row: row),
+            createdAt: Date(timeIntervalSince1970: created), nextAttemptAt: Date(timeIntervalSince1970: next)
+        )
+    }
+}

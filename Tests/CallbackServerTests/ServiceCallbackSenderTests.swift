@@ -1,0 +1,476 @@
+import CallbackCore
+import CallbackServer
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The transport of services' callbacks against a real receiver on 127.0.0.1: a small Python server in a process of
+/// its own that records every connection (before TLS, so a refused send is seen not to connect at all), the SNI name,
+/// and each request's method, target, headers and body, and answers as told.
+@Suite("ServiceCallbackSender")
+struct ServiceCallbackSenderTests {
+    static let token = "secret-bearer-token-4f1c"
+    static let path = "/hooks/secret-path-segment?signature=secret-query-value"
+    static let body = Array(#"{"id":"9b7c2a4e-0000-4000-8000-000000000001","status":"delivered"}"#.utf8)
+    static let open = CallbackURLPolicy(allowInsecure: true)
+    static let strict = CallbackURLPolicy(allowInsecure: false)
+
+    static func request(_ url: String, token: String = token) -> ServiceCallbackRequest {
+        ServiceCallbackRequest(url: URL(string: url)!, bearerToken: token, idempotencyKey: "delivery-status:9b7c2a4e:3", body: body)
+    }
+
+    /// No answer holds the token or the URL's path or query: the reasons go to logs and the CLI.
+    static func expectNoSecrets(_ answer: ServiceCallbackAnswer, sourceLocation: SourceLocation = #_sourceLocation) {
+        let text = String(describing: answer)
+        for secret in [token, "secret-path-segment", "secret-query-value"] {
+            #expect(!text.contains(secret), "\(text)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("200: accepted, and the receiver got exactly the POST, headers and body")
+    func accepted() async throws {
+        try await Receiver.with(.init(status: 200)) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5))
+            let answer = await sender.send(Self.request("http://127.0.0.1:\(receiver.port)\(Self.path)"))
+            #expect(answer == .accepted(status: 200))
+            let requests = try await receiver.requests(count: 1)
+            let request = try #require(requests.first)
+            #expect(request.method == "POST")
+            #expect(request.target == Self.path)
+            #expect(request.body == String(decoding: Self.body, as: UTF8.self))
+            #expect(request.headers == [
+                "host": "127.0.0.1:\(receiver.port)",
+                "user-agent": "callback-gateway",
+                "content-type": "application/json",
+                "content-length": String(Self.body.count),
+                "authorization": "Bearer \(Self.token)",
+                "idempotency-key": "delivery-status:9b7c2a4e:3",
+                "connection": "close",
+            ])
+            // Each header once: a duplicate would collapse in the dictionary above.
+            #expect(request.headerLines.count == 7, "\(request.headerLines)")
+            #expect(receiver.events.filter { $0.event == "connection" }.count == 1)
+        }
+    }
+
+    @Test("5xx and 429 are retryable, with Retry-After as seconds or an HTTP-date", arguments: [
+        (500, nil as String?, nil as ClosedRange<Int>?),
+        (429, "7", 7...7),
+        (503, "date+120", 115...120),
+        (503, "soon", nil),
+    ])
+    func retryable(status: Int, retryAfter: String?, expected: ClosedRange<Int>?) async throws {
+        var headers: [String: String] = [:]
+        if let retryAfter {
+            headers["Retry-After"] = retryAfter == "date+120" ? Self.httpDate(Date().addingTimeInterval(120)) : retryAfter
+        }
+        try await Receiver.with(.init(status: status, headers: headers)) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5))
+            let answer = await sender.send(Self.request("http://127.0.0.1:\(receiver.port)\(Self.path)"))
+            guard case .retryable(let answered, let wait, let reason) = answer else {
+                Issue.record("expected retryable, got \(answer)")
+                return
+            }
+            #expect(answered == status)
+            #expect(reason == "HTTP \(status)")
+            if let expected {
+                let seconds = try #require(wait).components.seconds
+                #expect(expected.contains(Int(seconds)), "waits \(seconds) s")
+            } else {
+                #expect(wait == nil)
+            }
+            #expect(try await receiver.requests(count: 1).count == 1)
+        }
+    }
+
+    @Test("400 is refused, and a 302 is refused rather than followed")
+    func refused() async throws {
+        try await Receiver.with(.init(status: 400)) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5))
+            let answer = await sender.send(Self.request("http://127.0.0.1:\(receiver.port)\(Self.path)"))
+            #expect(answer == .refused(status: 400, reason: "HTTP 400"))
+        }
+        try await Receiver.with(.init(status: 302, headers: ["Location": "/elsewhere"])) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5))
+            let answer = await sender.send(Self.request("http://127.0.0.1:\(receiver.port)\(Self.path)"))
+            guard case .refused(302, let reason) = answer else {
+                Issue.record("expected refused 302, got \(answer)")
+                return
+            }
+            #expect(reason.contains("not followed"))
+            Self.expectNoSecrets(answer)
+            // Had the redirect been followed, a second request for /elsewhere would arrive.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(receiver.events.filter { $0.event == "request" }.map(\.target) == [Self.path])
+        }
+    }
+
+    @Test("nothing listening: retryable, connection refused")
+    func nothingListening() async throws {
+        let port = try FreePort.find()
+        let sender = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5))
+        let answer = await sender.send(Self.request("http://127.0.0.1:\(port)\(Self.path)"))
+        #expect(answer == .retryable(status: nil, retryAfter: nil, reason: "connection refused by 127.0.0.1"))
+    }
+
+    @Test("a receiver that never answers: retryable once the time limit has passed, not much later")
+    func neverAnswers() async throws {
+        try await Receiver.with(.init(stall: true)) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .milliseconds(600))
+            let started = ContinuousClock.now
+            let answer = await sender.send(Self.request("http://127.0.0.1:\(receiver.port)\(Self.path)"))
+            let elapsed = ContinuousClock.now - started
+            #expect(answer == .retryable(status: nil, retryAfter: nil, reason: "timed out after 600 ms waiting for 127.0.0.1"))
+            #expect(elapsed >= .milliseconds(600) && elapsed < .milliseconds(1_500), "\(elapsed)")
+            // The request did arrive; the sender then hung up rather than leave the connection open.
+            #expect(try await receiver.requests(count: 1).count == 1)
+            #expect(try await receiver.wait(for: "closed-by-client"))
+        }
+    }
+
+    @Test("a task cancelled mid-send ends promptly, retryable")
+    func cancelled() async throws {
+        try await Receiver.with(.init(stall: true)) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(30))
+            let started = ContinuousClock.now
+            let task = Task { await sender.send(Self.request("http://127.0.0.1:\(receiver.port)\(Self.path)")) }
+            _ = try await receiver.requests(count: 1)
+            task.cancel()
+            let answer = await task.value
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(answer == .retryable(status: nil, retryAfter: nil, reason: "cancelled before 127.0.0.1 answered"))
+            #expect(try await receiver.wait(for: "closed-by-client"))
+        }
+    }
+
+    @Test("a 2xx with an endless body: accepted at once, and the connection closed")
+    func endlessBody() async throws {
+        try await Receiver.with(.init(status: 200, endless: true)) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(10))
+            let started = ContinuousClock.now
+            let answer = await sender.send(Self.request("http://127.0.0.1:\(receiver.port)\(Self.path)"))
+            #expect(answer == .accepted(status: 200))
+            #expect(ContinuousClock.now - started < .seconds(5))
+            // Past 64 KiB the sender stops reading and closes, so the receiver's writes fail long before 10 s.
+            #expect(try await receiver.wait(for: "closed-by-client", upTo: .seconds(5)))
+        }
+    }
+
+    @Test("strict policy: http, 127.0.0.1 and a name resolving to loopback are blocked without connecting", arguments: [
+        ("http", "127.0.0.1", "must use https"),
+        ("https", "127.0.0.1", "loopback"),
+        ("https", "localhost", "loopback"),
+    ])
+    func blocked(scheme: String, host: String, words: String) async throws {
+        try await Receiver.with(.init(status: 200)) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.strict, timeout: .seconds(5))
+            let answer = await sender.send(Self.request("\(scheme)://\(host):\(receiver.port)\(Self.path)"))
+            guard case .blocked(let reason) = answer else {
+                Issue.record("expected blocked, got \(answer)")
+                return
+            }
+            #expect(reason.contains(words), "\(reason)")
+            Self.expectNoSecrets(answer)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(receiver.events.map(\.event) == ["listening"])
+        }
+    }
+
+    @Test("a token holding a line break is blocked, not sent as a second header")
+    func headerInjection() async throws {
+        try await Receiver.with(.init(status: 200)) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5))
+            let answer = await sender.send(Self.request("http://127.0.0.1:\(receiver.port)/", token: "abc\r\nX-Injected: 1"))
+            guard case .blocked = answer else {
+                Issue.record("expected blocked, got \(answer)")
+                return
+            }
+            #expect(!String(describing: answer).contains("abc"))
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(receiver.events.map(\.event) == ["listening"])
+        }
+    }
+
+    @Test("https with a self-signed certificate for localhost: accepted when its CA file is given, retryable when not")
+    func privateCA() async throws {
+        let folder = try Self.certificate()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await Receiver.with(.init(status: 200, cert: folder + "/cert.pem", key: folder + "/key.pem")) { receiver in
+            let url = "https://localhost:\(receiver.port)\(Self.path)"
+            let trusting = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5), extraTrustRootsFile: folder + "/cert.pem")
+            #expect(await trusting.send(Self.request(url)) == .accepted(status: 200))
+            let requests = try await receiver.requests(count: 1)
+            #expect(requests.first?.headers["host"] == "localhost:\(receiver.port)")
+            #expect(receiver.events.filter { $0.event == "sni" }.map(\.name) == ["localhost"])
+
+            let plain = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5))
+            let answer = await plain.send(Self.request(url))
+            guard case .retryable(let status, let wait, let reason) = answer else {
+                Issue.record("expected retryable, got \(answer)")
+                return
+            }
+            #expect(status == nil && wait == nil)
+            #expect(reason.contains("TLS with localhost failed") && reason.contains("not trusted"), "\(reason)")
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(receiver.events.filter { $0.event == "request" }.count == 1)
+        }
+    }
+
+    @Test("a CA file that cannot be read, or holds no certificate, is a start-up error naming it")
+    func badCAFile() throws {
+        let missing = "/nonexistent/service-callback-ca.pem"
+        #expect(throws: ServiceCallbackSender.SetupError.self) {
+            _ = try ServiceCallbackSender(policy: Self.open, timeout: .seconds(5), extraTrustRootsFile: missing)
+        }
+        do {
+            _ = try ServiceCallbackSender.loadTrustRoots(path: missing)
+            Issue.record("loaded a file that does not exist")
+        } catch {
+            #expect(error.description.contains(missing) && error.description.contains("cannot be read"), "\(error)")
+        }
+        let empty = NSTemporaryDirectory() + "cbgw-ca-\(UUID().uuidString).pem"
+        try "not a certificate\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        do {
+            _ = try ServiceCallbackSender.loadTrustRoots(path: empty)
+            Issue.record("loaded a file without certificates")
+        } catch {
+            #expect(error.description.contains(empty), "\(error)")
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// A self-signed certificate for `localhost` (and 127.0.0.1) and its key, made by the `openssl` command in a
+    /// fresh folder, whose path is returned.
+    static func certificate() throws -> String {
+        let folder = NSTemporaryDirectory() + "cbgw-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestSetupError("openssl could not make a certificate (is the openssl package installed?)") }
+        return folder
+    }
+
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}
+
+/// The Python receiver: one process per test, told how to answer by a JSON argument, reporting what it sees as JSON
+/// lines on standard output (into a file: see ``RunningProcess``).
+final class Receiver: Sendable {
+    /// How the receiver answers.
+    struct Configuration: Encodable {
+        var status = 200
+        var headers: [String: String] = [:]
+        /// Read the request, then never answer.
+        var stall = false
+        /// Answer with a head and then body bytes until the client hangs up.
+        var endless = false
+        var cert: String?
+        var key: String?
+    }
+
+    /// One thing the receiver saw.
+    struct Event: Decodable, Sendable {
+        var event: String
+        var port: Int?
+        var name: String?
+        var method: String = ""
+        var target: String = ""
+        var headers: [String: String] = [:]
+        var headerLines: [String] = []
+        var body: String = ""
+
+        enum CodingKeys: String, CodingKey {
+            case event, port, name, method, target, headers, body
+            case headerLines = "header_lines"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            event = try container.decode(String.self, forKey: .event)
+            port = try container.decodeIfPresent(Int.self, forKey: .port)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            method = try container.decodeIfPresent(String.self, forKey: .method) ?? ""
+            target = try container.decodeIfPresent(String.self, forKey: .target) ?? ""
+            headers = try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
+            headerLines = try container.decodeIfPresent([String].self, forKey: .headerLines) ?? []
+            body = try container.decodeIfPresent(String.self, forKey: .body) ?? ""
+        }
+    }
+
+    let process: RunningProcess
+    let script: String
+    let port: Int
+
+    /// Runs `body` with a receiver answering as `configuration` says, and stops it afterwards, whatever happens.
+    static func with<T>(_ configuration: Configuration, _ body: (Receiver) async throws -> T) async throws -> T {
+        let receiver = try await Receiver(configuration)
+        do {
+            let result = try await body(receiver)
+            await receiver.stop()
+            return result
+        } catch {
+            await receiver.stop()
+            throw error
+        }
+    }
+
+    private init(_ configuration: Configuration) async throws {
+        script = NSTemporaryDirectory() + "cbgw-receiver-\(UUID().uuidString).py"
+        try Self.source.write(toFile: script, atomically: true, encoding: .utf8)
+        let argument = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+        let python = ProcessInfo.processInfo.environment["CALLBACK_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/python3"
+        process = try Command.start(python, ["-u", script, argument])
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        var found: Int?
+        while found == nil, ContinuousClock.now < deadline {
+            found = Self.events(in: process.standardOutput).first { $0.event == "listening" }?.port
+            if found == nil { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        guard let found else {
+            process.signal(SIGKILL)
+            throw TestSetupError("the Python receiver did not start: \(process.standardError)")
+        }
+        port = found
+    }
+
+    /// Everything seen so far, in order.
+    var events: [Event] { Self.events(in: process.standardOutput) }
+
+    /// The requests, once `count` have arrived (waiting up to 5 s).
+    func requests(count: Int) async throws -> [Event] {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+        while true {
+            let requests = events.filter { $0.event == "request" }
+            if requests.count >= count || ContinuousClock.now >= deadline { return requests }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Whether an event of this kind is seen within `limit`.
+    func wait(for event: String, upTo limit: Duration = .seconds(3)) async throws -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while ContinuousClock.now < deadline {
+            if events.contains(where: { $0.event == event }) { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    func stop() async {
+        process.signal(SIGKILL)
+        _ = await process.exit()
+        try? FileManager.default.removeItem(atPath: script)
+    }
+
+    private static func events(in output: String) -> [Event] {
+        output.split(separator: "\n").compactMap { try? JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
+    }
+
+    /// The receiver. A connection is reported as soon as it is accepted, before any TLS handshake.
+    static let source = #"""
+    import json, socket, ssl, sys, threading
+
+    config = json.loads(sys.argv[1])
+    lock = threading.Lock()
+
+    def emit(**event):
+        with lock:
+            sys.stdout.write(json.dumps(event) + "\n")
+            sys.stdout.flush()
+
+    context = None
+    if config.get("cert"):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(config["cert"], config["key"])
+        context.sni_callback = lambda sock, name, ctx: emit(event="sni", name=name)
+
+    def drain(conn):
+        try:
+            while conn.recv(65536):
+                pass
+        except OSError:
+            pass
+        emit(event="closed-by-client")
+
+    def serve(conn):
+        emit(event="connection")
+        conn.settimeout(60)
+        try:
+            if context:
+                try:
+                    conn = context.wrap_socket(conn, server_side=True)
+                except (ssl.SSLError, OSError) as error:
+                    emit(event="tls-failed", error=str(error))
+                    return
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            method, target, _ = lines[0].split(" ", 2)
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            length = int(headers.get("content-length", "0"))
+            while len(body) < length:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            emit(event="request", method=method, target=target, headers=headers, header_lines=lines[1:],
+                 body=body.decode("utf-8", "replace"))
+            if config.get("stall"):
+                drain(conn)
+                return
+            extra = "".join("%s: %s\r\n" % item for item in config.get("headers", {}).items())
+            status = config.get("status", 200)
+            if config.get("endless"):
+                conn.sendall(("HTTP/1.1 %d Answer\r\n%sConnection: close\r\n\r\n" % (status, extra)).encode())
+                try:
+                    while True:
+                        conn.sendall(b"x" * 16384)
+                except OSError:
+                    emit(event="closed-by-client")
+                return
+            answer = b"answer"
+            conn.sendall(("HTTP/1.1 %d Answer\r\n%sContent-Length: %d\r\nConnection: close\r\n\r\n"
+                          % (status, extra, len(answer))).encode() + answer)
+        except Exception as error:
+            emit(event="error", error=repr(error))
+        finally:
+            conn.close()
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    emit(event="listening", port=listener.getsockname()[1])
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+    """#
+}

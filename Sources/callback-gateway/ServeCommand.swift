@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var housekeeping: JobOptions
 
+    @OptionGroup var serviceCallbackOptions: ServiceCallbackOptions
+
     @Option(name: .customLong("jobs"), help: ArgumentHelp(
         "on: this replica takes part in the housekeeping jobs (timeout, retention); off: it does not. Env: JOBS. Default on.",
         valueName: "on|off"))
@@ -175,6 +177,12 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("\(warning)")
         }
         SNSLog.startup(settings.gateway.sns, logger: logger)
+        for notice in settings.serviceCallbackNotices {
+            logger.notice("\(notice)")
+        }
+        if let callbacks = settings.serviceCallbacks {
+            services.append(try Self.dispatcher(callbacks, workers: workers, logger: logger, metrics: metrics))
+        }
         // The jobs get a connection of their own: a run holds it for as long as it takes, and the advisory lock
         // lives in that session.
         let jobWorkers = DatabaseWorkers(configuration: settings.jobDatabase)
@@ -230,5 +238,30 @@ struct ServeCommand: AsyncParsableCommand {
             throw Failure.runtime
         }
         logger.info("callback-gateway stopped")
+    }
+
+    /// The dispatcher of services' callbacks, sharing the receipts' database workers (its statements are short).
+    private static func dispatcher(
+        _ configuration: ServiceCallbackConfiguration, workers: DatabaseWorkers, logger: Logger, metrics: GatewayMetrics
+    ) throws -> ServiceCallbackDispatcher {
+        let sender: ServiceCallbackSender
+        do {
+            sender = try ServiceCallbackSender(
+                policy: configuration.policy, timeout: configuration.timeout, extraTrustRootsFile: configuration.trustRootsFile
+            )
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw Failure.configuration
+        }
+        logger.info("service callbacks are sent from this replica", metadata: [
+            "timeout": .string("\(configuration.timeout.components.seconds)s"),
+            "max_attempts": .stringConvertible(configuration.retry.maxAttempts),
+            "max_in_flight": .stringConvertible(configuration.maxInFlight),
+            "max_per_host": .stringConvertible(configuration.gate.maxInFlightPerHost),
+        ])
+        return ServiceCallbackDispatcher(
+            outbox: PostgresServiceCallbackOutbox(workers: workers), sender: sender, configuration: configuration,
+            logger: logger, metrics: metrics
+        )
     }
 }

@@ -28,6 +28,10 @@ struct ServeSettings {
     let alertCooldownText: String
     /// What start-up warns about the providers' settings: open routes, routes refusing everything.
     let providerWarnings: [String]
+    /// How services' callbacks are sent, or `nil` when this replica does not send them.
+    let serviceCallbacks: ServiceCallbackConfiguration?
+    /// What start-up says about the service callbacks: off, or allowed to insecure URLs.
+    let serviceCallbackNotices: [String]
 
     init(command: ServeCommand, environment: [String: String]) throws {
         func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
@@ -111,6 +115,7 @@ struct ServeSettings {
         jobDatabase.poolSize = 1
         jobDatabase.applicationName = "callback-gateway jobs"
         self.jobDatabase = jobDatabase
+        (serviceCallbacks, serviceCallbackNotices) = try command.serviceCallbackOptions.resolve(environment)
         alerts = try Self.alerts(
             url: setting("--alert-webhook-url", "ALERT_WEBHOOK_URL", command.alertWebhookURL),
             cooldown: setting("--alert-cooldown", "ALERT_COOLDOWN", command.alertCooldown)

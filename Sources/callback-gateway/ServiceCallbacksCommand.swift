@@ -9,8 +9,8 @@ import Foundation
 struct ServiceCallbacksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "service-callbacks",
-        abstract: "Register, list and remove services' callback URLs.",
-        subcommands: [Set.self, List.self, Remove.self, Reseal.self]
+        abstract: "Register, list and remove services' callback URLs; list and re-drive the callbacks owed to them.",
+        subcommands: [Set.self, List.self, Remove.self, Reseal.self, Outbox.self, Redrive.self]
     )
 
     /// `service-callbacks set`: registers or replaces a callback; the token is read from standard input.

@@ -27,12 +27,13 @@ struct StatsCommand: AsyncParsableCommand {
             Failure.report("--limit-days is \"\(limitDays ?? "")\": \(error)")
             throw Failure.configuration
         }
-        let counts = try await Database.withWorkers(database) { workers in
-            try await PostgresReceiptStore(workers: workers).receiptCounts(in: window)
+        let (counts, callbacks) = try await Database.withWorkers(database) { workers in
+            let store = PostgresReceiptStore(workers: workers)
+            return (try await store.receiptCounts(in: window), try await store.serviceCallbackCounts())
         }
         let stats = ReceiptStats(window: window, counts: counts)
         if json {
-            print(String(decoding: try ReceiptStatsReport.json(stats), as: UTF8.self))
+            print(String(decoding: try ReceiptStatsReport.json(stats, serviceCallbacks: callbacks), as: UTF8.self))
             return
         }
         let outcomes = ReceiptOutcome.allCases
@@ -47,5 +48,6 @@ struct StatsCommand: AsyncParsableCommand {
             }
         }
         print(table.render(), terminator: "")
+        print("service callbacks: \(callbacks.pending) pending, \(callbacks.failed) failed, \(callbacks.dead) dead")
     }
 }

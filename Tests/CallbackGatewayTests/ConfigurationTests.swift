@@ -25,6 +25,13 @@ struct ConfigurationTests {
         (["DASHBOARD_PLAIN_HTTP": "on"], "DASHBOARD_PLAIN_HTTP is on but HOST is \"0.0.0.0\", not a loopback address"),
         (["DASHBOARD_PLAIN_HTTP": "on", "HOST": "10.0.0.5"], "HOST is \"10.0.0.5\", not a loopback address"),
         (["DASHBOARD_PLAIN_HTTP": "maybe", "HOST": "127.0.0.1"], "DASHBOARD_PLAIN_HTTP is \"maybe\"; use one of"),
+        (["SERVICE_CALLBACK_RETRY_INITIAL": "soon"], "SERVICE_CALLBACK_RETRY_INITIAL is \"soon\", which is not a duration"),
+        (["SERVICE_CALLBACK_RETRY_INITIAL": "10m", "SERVICE_CALLBACK_RETRY_MAX": "5m"], "SERVICE_CALLBACK_RETRY_MAX is shorter than SERVICE_CALLBACK_RETRY_INITIAL"),
+        (["SERVICE_CALLBACK_MAX_ATTEMPTS": "0"], "SERVICE_CALLBACK_MAX_ATTEMPTS is \"0\""),
+        (["SERVICE_CALLBACK_TIMEOUT": "2h"], "SERVICE_CALLBACK_TIMEOUT is \"2h\", which is not a duration"),
+        (["SERVICE_CALLBACK_CA_FILE": "/nonexistent/ca.pem"], "SERVICE_CALLBACK_CA_FILE is \"/nonexistent/ca.pem\", which cannot be read"),
+        (["SERVICE_CALLBACK_ENCRYPTION_KEY": "c2hvcnQ="], "SERVICE_CALLBACK_ENCRYPTION_KEY's key 1 is not 32 bytes in base64"),
+        (["SERVICE_CALLBACKS": "sometimes"], "SERVICE_CALLBACKS is \"sometimes\"; use one of"),
     ])
     func badSetting(environment: [String: String], message: String) async throws {
         let output = try await Gateway.run(["serve"], environment: environment)

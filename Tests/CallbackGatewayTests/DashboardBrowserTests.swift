@@ -35,6 +35,12 @@ struct DashboardBrowserTests {
             )
             #expect(unknown.1.contains(#""outcome":"unmapped""#), "\(unknown)")
 
+            // Callbacks owed and given up (this gateway has no encryption key, so none is sent meanwhile).
+            try await database.query("""
+                INSERT INTO service_callback_outbox (notification_id, service_id, callback_type, payload, state)
+                SELECT gen_random_uuid(), gen_random_uuid(), 'delivery-status', '{}', s
+                  FROM unnest('{pending,pending,dead,failed}'::text[]) AS s
+                """)
             let seen = try await Browser.run(script: "dashboard.py", task: [
                 "base_url": "http://127.0.0.1:\(server.port)", "token": Self.token,
                 "screenshots": Browser.screenshotFolder, "refresh_seconds": 15, "backlog": true,
@@ -69,6 +75,9 @@ struct DashboardBrowserTests {
             #expect(waiting != "0", "the fixtures leave receipts waiting for notifications they do not seed")
             #expect(backlog["waiting-oldest"]?.hasSuffix(" UTC") == true)
             #expect(backlog["orphaned-last-day"] == "0")
+            #expect(backlog["callbacks-pending"] == "2")
+            #expect(backlog["callbacks-dead"] == "1")
+            #expect(backlog["callbacks-failed"] == "1")
             // Firetext's fixtures 07 and 08: status 2 (pending), then 1 with the unknown code 789 (temporary-failure).
             #expect(seen["lookup_status"] as? String == "temporary-failure")
             let trail = try #require(seen["lookup_trail"] as? [[String]])

@@ -93,7 +93,8 @@ struct HousekeepingCommandTests {
             #expect(output.status == 0, "\(output.standardError)")
             let lines = output.standardOutput.split(separator: "\n").map(String.init)
             #expect(lines.first?.hasPrefix("date") == true)
-            #expect(lines.count == 1 + 2 * Provider.allCases.count)
+            #expect(lines.count == 1 + 2 * Provider.allCases.count + 1)
+            #expect(lines.last == "service callbacks: 0 pending, 0 failed, 0 dead")
             let today = CivilDate(utcOf: Date()).description
             let mmg = try #require(lines.first { $0.hasPrefix(today) && $0.contains("mmg") })
             #expect(mmg.split(separator: " ").map(String.init) == [today, "mmg", "0", "1", "0", "0", "0", "0", "0", "0", "1"])

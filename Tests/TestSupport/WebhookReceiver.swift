@@ -49,9 +49,10 @@ public final class WebhookReceiver: Sendable {
     public let port: Int
     private let server: Server
 
-    /// Binds to 127.0.0.1 on a port the system picks and starts serving, answering 200.
-    public init() throws {
-        let descriptor = try Self.listen()
+    /// Binds to 127.0.0.1 on `port` (0: one the system picks) and starts serving, answering 200. A given port is
+    /// how a test brings a receiver back up where an earlier one was.
+    public init(port requested: Int = 0) throws {
+        let descriptor = try Self.listen(port: requested)
         port = LocalSocket.port(of: descriptor)
         server = Server()
         let thread = Thread { [server] in server.serve(listener: descriptor) }
@@ -115,7 +116,7 @@ public final class WebhookReceiver: Sendable {
         }
     }
 
-    private static func listen() throws -> Int32 {
+    private static func listen(port: Int) throws -> Int32 {
         #if canImport(Darwin)
         let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #else
@@ -125,7 +126,9 @@ public final class WebhookReceiver: Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = in_port_t(UInt16(port)).bigEndian
+        var reuse: Int32 = 1
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bindDescriptor(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

@@ -9,3 +9,18 @@ public enum OutboxState: String, Sendable, CaseIterable, Hashable {
     /// Every attempt failed; given up until an operator re-drives it.
     case dead
 }
+
+/// How many callbacks are owed and given up, for `/admin/stats` and the dashboard.
+public struct OutboxCounts: Sendable, Hashable, Codable {
+    /// Not sent yet.
+    public var pending: Int
+    /// Refused by their service.
+    public var failed: Int
+    /// Given up after every attempt.
+    public var dead: Int
+
+    /// Counts.
+    public init(pending: Int, failed: Int, dead: Int) {
+        (self.pending, self.failed, self.dead) = (pending, failed, dead)
+    }
+}

@@ -3,17 +3,20 @@ import Foundation
 
 /// The receipt statistics as `GET /admin/stats` and `callback-gateway stats --json` give them: every day of the
 /// window oldest first, every provider and every outcome present, zeros included:
-/// `{"limit_days":7,"from":"2026-01-05","to":"2026-01-12","days":[{"date":"2026-01-05","providers":{"firetext":{"applied":3,"complaint":0,...},...}},...]}`.
+/// `{"limit_days":7,"from":"2026-01-05","to":"2026-01-12","days":[{"date":"2026-01-05","providers":{"firetext":{"applied":3,"complaint":0,...},...}},...],`
+/// `"service_callbacks":{"pending":0,"failed":0,"dead":0}}` (the callbacks owed to services now, whatever the window).
 public enum ReceiptStatsReport {
     private struct Body: Encodable {
         var limitDays: Int
         var from: String
         var to: String
         var days: [Day]
+        var serviceCallbacks: OutboxCounts
 
         enum CodingKeys: String, CodingKey {
             case from, to, days
             case limitDays = "limit_days"
+            case serviceCallbacks = "service_callbacks"
         }
     }
 
@@ -23,7 +26,7 @@ public enum ReceiptStatsReport {
     }
 
     /// The report as JSON.
-    public static func json(_ stats: ReceiptStats) throws -> Data {
+    public static func json(_ stats: ReceiptStats, serviceCallbacks: OutboxCounts) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let days = stats.days.map { day in
@@ -32,7 +35,8 @@ public enum ReceiptStatsReport {
             }))
         }
         return try encoder.encode(Body(
-            limitDays: stats.window.limitDays, from: stats.window.from.description, to: stats.window.to.description, days: days
+            limitDays: stats.window.limitDays, from: stats.window.from.description, to: stats.window.to.description, days: days,
+            serviceCallbacks: serviceCallbacks
         ))
     }
 }

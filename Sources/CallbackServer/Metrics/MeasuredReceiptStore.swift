@@ -71,6 +71,12 @@ public struct MeasuredReceiptStore: ReceiptStore {
         }
     }
 
+    public func serviceCallbackCounts() async throws(DatabaseError) -> OutboxCounts {
+        try await metrics.measured(databaseOperation: "get_service_callback_counts") { () async throws(DatabaseError) in
+            try await base.serviceCallbackCounts()
+        }
+    }
+
     public func lastJobRuns() async throws(DatabaseError) -> [JobRunRecord] {
         try await metrics.measured(databaseOperation: "get_last_job_runs") { () async throws(DatabaseError) in try await base.lastJobRuns() }
     }

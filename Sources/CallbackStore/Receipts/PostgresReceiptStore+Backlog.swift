@@ -11,6 +11,10 @@ extension PostgresReceiptStore {
         return result.value("count").flatMap { Int($0) } ?? 0
     }
 
+    public func serviceCallbackCounts() async throws(DatabaseError) -> OutboxCounts {
+        try await PostgresServiceCallbackOutbox(workers: workers).counts()
+    }
+
     public func lastJobRuns() async throws(DatabaseError) -> [JobRunRecord] {
         try await workers.run { connection throws(DatabaseError) -> [JobRunRecord] in
             var runs: [JobRunRecord] = []

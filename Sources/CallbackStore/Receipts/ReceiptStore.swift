@@ -46,6 +46,9 @@ public protocol ReceiptStore: Sendable {
     /// How many receipts received at or after `since` are now `orphaned` (their notification never appeared).
     func orphanedCount(receivedSince since: Date) async throws(DatabaseError) -> Int
 
+    /// How many service callbacks are pending, failed and dead, each read from a partial index.
+    func serviceCallbackCounts() async throws(DatabaseError) -> OutboxCounts
+
     /// The newest run of every housekeeping job that has run, in ``JobName`` order.
     func lastJobRuns() async throws(DatabaseError) -> [JobRunRecord]
 

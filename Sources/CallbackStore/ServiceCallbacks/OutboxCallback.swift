@@ -62,18 +62,3 @@ public struct OutboxEntry: Sendable, Hashable {
     /// When a pending callback is due.
     public var nextAttemptAt: Date
 }
-
-/// How many callbacks are owed and given up, for `/admin/stats` and the dashboard.
-public struct OutboxCounts: Sendable, Hashable, Codable {
-    /// Not sent yet.
-    public var pending: Int
-    /// Refused by their service.
-    public var failed: Int
-    /// Given up after every attempt.
-    public var dead: Int
-
-    /// Counts.
-    public init(pending: Int, failed: Int, dead: Int) {
-        (self.pending, self.failed, self.dead) = (pending, failed, dead)
-    }
-}

@@ -29,10 +29,11 @@ struct AdminController<Context: RequestContext> {
                 return ResultEnvelope.error(.badRequest, [error.description])
             }
             let stats = try await source.stats(in: window)
+            let callbacks = try await store.serviceCallbackCounts()
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try ReceiptStatsReport.json(stats)))
+                body: .init(byteBuffer: ByteBuffer(bytes: try ReceiptStatsReport.json(stats, serviceCallbacks: callbacks)))
             )
         }
     }

@@ -41,8 +41,9 @@ struct DashboardController<Context: RequestContext> {
             // miscompiles (docs/decisions.md).
             let waiting = try await store.waitingBacklog()
             let orphaned = try await store.orphanedCount(receivedSince: clock.now().addingTimeInterval(-86_400))
+            let callbacks = try await store.serviceCallbackCounts()
             let jobRuns = try await store.lastJobRuns()
-            let numbers = BacklogPage.Numbers(waiting: waiting, orphanedLastDay: orphaned, jobRuns: jobRuns)
+            let numbers = BacklogPage.Numbers(waiting: waiting, orphanedLastDay: orphaned, serviceCallbacks: callbacks, jobRuns: jobRuns)
             return page(request, whole: BacklogPage.render(numbers), fragment: BacklogPage.section(numbers))
         }
         pages.get("/lookup") { request, _ in try await lookup(request) }

@@ -246,6 +246,70 @@ struct ServiceCallbackDeliveryTests {
         }
     }
 
+    @Test("a host that stalls or fails holds back no other: its attempts are bounded, then paused by the circuit")
+    func hostsIsolated() async throws {
+        try await WebhookReceiver.withReceiver { slow in
+            try await WebhookReceiver.withReceiver { failing in
+                try await WebhookReceiver.withReceiver { healthy in
+                    try await TestDatabase.with { database in
+                        // Three hosts as the gate tells them apart, all this machine: 127.0.0.1, localhost and 127.1.
+                        let (slowService, failingService, healthyService) = (UUID(), UUID(), UUID())
+                        try await Self.register(database, service: slowService, url: "http://127.0.0.1:\(slow.port)/cb")
+                        try await Self.register(database, service: failingService, url: "http://localhost:\(failing.port)/cb")
+                        try await Self.register(database, service: healthyService, url: "http://127.1:\(healthy.port)/cb")
+                        slow.answer(.stall)
+                        failing.answer(.status(503))
+                        let server = try await Self.gateway(database, ["SERVICE_CALLBACK_TIMEOUT": "10s"])
+                        defer { server.stop() }
+                        for service in [slowService, failingService] {
+                            for _ in 0..<12 {
+                                let id = try await Self.notification(database, service: service)
+                                #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
+                            }
+                        }
+                        let id = try await Self.notification(database, service: healthyService)
+                        #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
+
+                        let delivered = await healthy.requests(waitingUpTo: .seconds(5)) { !$0.isEmpty }
+                        #expect(delivered.count == 1, "the healthy service is told at once")
+                        let failed = await failing.requests(after: .seconds(3))
+                        #expect(slow.requests.count == 8, "at most 8 attempts in flight to one host, not \(slow.requests.count)")
+                        #expect(failed.count >= 5 && failed.count <= 8, "5 failures in a row pause the host (\(failed.count) attempts)")
+                        #expect(await failing.requests(after: .seconds(4)).count == failed.count, "nothing is sent to a paused host")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("StatsD counts each callback retried and sent, and times receipt to callback")
+    func statsd() async throws {
+        try await UDPListener.withListener { listener in
+            try await WebhookReceiver.withReceiver { receiver in
+                try await TestDatabase.with { database in
+                    let service = UUID()
+                    try await Self.register(database, service: service, url: receiver.url(path: "/cb").absoluteString)
+                    receiver.answer(.status(500))
+                    let server = try await Self.gateway(database, ["STATSD_HOST": "127.0.0.1", "STATSD_PORT": String(listener.port), "STATSD_PREFIX": "cbgw"])
+                    defer { server.stop() }
+                    let id = try await Self.notification(database, service: service)
+                    #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
+                    _ = await receiver.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
+                    receiver.answer(.ok)
+                    let lines = await listener.lines(waitingUpTo: .seconds(20)) { lines in
+                        lines.contains("cbgw.service_callback.delivery-status.sent:1|c")
+                    }
+                    #expect(lines.contains("cbgw.service_callback.delivery-status.retried:1|c"))
+                    #expect(lines.contains("cbgw.service_callback.delivery-status.sent:1|c"))
+                    let timer = lines.first { $0.hasPrefix("cbgw.service_callback.delivery-status.elapsed-time:") }
+                    #expect(timer?.hasSuffix("|ms") == true, "\(lines)")
+                    let milliseconds = timer.flatMap { Double($0.split(separator: ":")[1].split(separator: "|")[0]) } ?? 0
+                    #expect(milliseconds >= 900, "receipt to callback includes the retry's second")
+                }
+            }
+        }
+    }
+
     @Test("at send time, an http URL or a host that resolves to loopback is refused unless the insecure setting is on")
     func insideAddressesRefusedAtSend() async throws {
         try await WebhookReceiver.withReceiver { receiver in
@@ -255,17 +319,24 @@ struct ServiceCallbackDeliveryTests {
                 try await Self.register(database, service: plain, url: "http://127.0.0.1:\(receiver.port)/cb")
                 let named = UUID()
                 try await Self.register(database, service: named, url: "https://localhost:\(receiver.port)/cb")
+                let privateAddress = UUID()
+                try await Self.register(database, service: privateAddress, url: "https://10.2.3.4/cb")
+                let metadata = UUID()
+                try await Self.register(database, service: metadata, url: "https://169.254.169.254/latest/meta-data/")
                 let server = try await Self.gateway(database, ["SERVICE_CALLBACK_ALLOW_INSECURE_URLS": "0", "SERVICE_CALLBACK_MAX_ATTEMPTS": "1"])
                 defer { server.stop() }
-                for service in [plain, named] {
+                for service in [plain, named, privateAddress, metadata] {
                     let id = try await Self.notification(database, service: service)
                     #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
                 }
                 let rows = try await Self.waitForOutbox(database, "dead")
-                #expect(rows.map(\.state) == ["dead", "dead"])
+                #expect(rows.map(\.state) == ["dead", "dead", "dead", "dead"])
                 let reasons = try await database.query("SELECT last_error FROM service_callback_outbox ORDER BY id").rows.map { $0[0] ?? "" }
+                try #require(reasons.count == 4)
                 #expect(reasons[0].contains("https"), "\(reasons[0])")
                 #expect(reasons[1].contains("loopback"), "\(reasons[1])")
+                #expect(reasons[2].contains("private"), "\(reasons[2])")
+                #expect(reasons[3].contains("metadata"), "\(reasons[3])")
                 #expect(receiver.requests.isEmpty, "nothing reached the inside address")
             }
         }

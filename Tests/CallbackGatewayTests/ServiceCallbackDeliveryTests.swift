@@ -282,7 +282,7 @@ struct ServiceCallbackDeliveryTests {
         }
     }
 
-    @Test("StatsD counts each callback retried and sent, and times receipt to callback")
+    @Test("StatsD and Prometheus count each callback retried and sent; StatsD times receipt to callback")
     func statsd() async throws {
         try await UDPListener.withListener { listener in
             try await WebhookReceiver.withReceiver { receiver in
@@ -290,7 +290,10 @@ struct ServiceCallbackDeliveryTests {
                     let service = UUID()
                     try await Self.register(database, service: service, url: receiver.url(path: "/cb").absoluteString)
                     receiver.answer(.status(500))
-                    let server = try await Self.gateway(database, ["STATSD_HOST": "127.0.0.1", "STATSD_PORT": String(listener.port), "STATSD_PREFIX": "cbgw"])
+                    let server = try await Self.gateway(database, [
+                        "STATSD_HOST": "127.0.0.1", "STATSD_PORT": String(listener.port), "STATSD_PREFIX": "cbgw",
+                        "ADMIN_TOKEN": PrometheusTests.token,
+                    ])
                     defer { server.stop() }
                     let id = try await Self.notification(database, service: service)
                     #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
@@ -305,6 +308,9 @@ struct ServiceCallbackDeliveryTests {
                     #expect(timer?.hasSuffix("|ms") == true, "\(lines)")
                     let milliseconds = timer.flatMap { Double($0.split(separator: ":")[1].split(separator: "|")[0]) } ?? 0
                     #expect(milliseconds >= 900, "receipt to callback includes the retry's second")
+                    let scrape = try await server.scrape(token: PrometheusTests.token)
+                    #expect(scrape.value("service_callbacks_total", ["type": "delivery-status", "result": "retried"]) == 1)
+                    #expect(scrape.value("service_callbacks_total", ["type": "delivery-status", "result": "sent"]) == 1)
                 }
             }
         }

@@ -135,6 +135,10 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
             return
         }
         let type = callback.type.rawValue
+        func count(_ result: String) {
+            metrics.increment("service_callback.\(type).\(result)")
+            metrics.series.serviceCallback(type, result)
+        }
         var metadata: Logger.Metadata = [
             "outbox_id": .stringConvertible(callback.id),
             "notification_id": .string(UUIDText.lowercase(callback.notificationID)),
@@ -145,23 +149,23 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
         if let host { metadata["host"] = .string(host) }
         switch settlement {
         case .sent(let status):
-            metrics.increment("service_callback.\(type).sent")
+            count("sent")
             metrics.timing("service_callback.\(type).elapsed-time", milliseconds: Date().timeIntervalSince(callback.createdAt) * 1000)
             metadata["status_code"] = .stringConvertible(status)
             logger.info("service callback sent", metadata: metadata)
         case .retry(let delay, let status, let reason):
-            metrics.increment("service_callback.\(type).retried")
+            count("retried")
             metadata["retry_in"] = .string("\(Int(delay.rounded()))s")
             metadata["reason"] = .string(reason)
             if let status { metadata["status_code"] = .stringConvertible(status) }
             logger.notice("service callback not delivered; will retry", metadata: metadata)
         case .failed(let status, let reason):
-            metrics.increment("service_callback.\(type).failed")
+            count("failed")
             metadata["reason"] = .string(reason)
             if let status { metadata["status_code"] = .stringConvertible(status) }
             logger.warning("service callback refused; not retried", metadata: metadata)
         case .dead(let status, let reason):
-            metrics.increment("service_callback.\(type).dead")
+            count("dead")
             metadata["reason"] = .string(reason)
             if let status { metadata["status_code"] = .stringConvertible(status) }
             logger.error("service callback given up after its last attempt; `service-callbacks redrive --state dead` sends it again", metadata: metadata)

@@ -55,6 +55,13 @@ public struct MetricSeries: Sendable {
         Counter(label: "callback_job_runs_total", dimensions: [("job", job)], factory: factory).increment()
     }
 
+    /// A service callback settled: `service_callbacks_total{type,result}`, the result `sent`, `retried`, `failed` or
+    /// `dead` (both fixed sets).
+    func serviceCallback(_ type: String, _ result: String) {
+        guard let factory else { return }
+        Counter(label: "service_callbacks_total", dimensions: [("type", type), ("result", result)], factory: factory).increment()
+    }
+
     /// A client connection closed by the gateway: `http_connections_closed_total{reason}`, `evicted` (the table was
     /// full and it had waited longest for its request) or `refused` (the table was full of connections being
     /// answered).

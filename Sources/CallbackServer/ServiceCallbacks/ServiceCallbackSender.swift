@@ -271,11 +271,15 @@ public struct ServiceCallbackSender: Sendable {
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
-    /// A duration as an operator reads it: `5 s`, or `300 ms` when it is not whole seconds.
+    /// A duration as an operator reads it: `5 s`, `1.5 s`, or `300 ms` below a second.
     static func text(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = seconds * 1_000 + attoseconds / 1_000_000_000_000_000
-        return milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000) s" : "\(milliseconds) ms"
+        if milliseconds < 1_000 { return "\(milliseconds) ms" }
+        var fraction = String(milliseconds % 1_000)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return fraction.isEmpty ? "\(milliseconds / 1_000) s" : "\(milliseconds / 1_000).\(fraction) s"
     }
 }
 

@@ -377,7 +377,7 @@ final class Receiver: Sendable {
     }
 
     /// Whether an event of this kind is seen within `limit`.
-    func wait(for event: String, upTo limit: Duration = .seconds(3)) async throws -> Bool {
+    func wait(for event: String, upTo limit: Duration = .seconds(15)) async throws -> Bool {
         let deadline = ContinuousClock.now.advanced(by: limit)
         while ContinuousClock.now < deadline {
             if events.contains(where: { $0.event == event }) { return true }

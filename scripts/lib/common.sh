@@ -7,7 +7,7 @@ CALLBACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export CALLBACK_ROOT
 
 # Packages the build and the tests need on a fresh Debian machine.
-CALLBACK_APT_PACKAGES=(postgresql libpq-dev libcurl4-openssl-dev pkgconf libssl-dev openssl)
+CALLBACK_APT_PACKAGES=(postgresql libpq-dev libcurl4-openssl-dev pkgconf libssl-dev openssl ca-certificates)
 
 say() { printf '==> %s\n' "$*" >&2; }
 warn() { printf '==> warning: %s\n' "$*" >&2; }

@@ -18,9 +18,7 @@ struct PrometheusSettings {
 
     /// Resolves and checks the settings; `mainPort` is `PORT`, which the metrics port must differ from.
     init(prometheus: Setting, host: Setting, port: Setting, adminToken: String?, mainPort: Int) throws {
-        requested = try prometheus.choice(
-            default: true, ["on": true, "1": true, "yes": true, "true": true, "off": false, "0": false, "no": false, "false": false]
-        )
+        requested = try prometheus.onOff(default: true)
         guard port.given != nil else {
             if let (_, source) = host.given {
                 throw ConfigurationError(

@@ -48,9 +48,7 @@ struct ServeSettings {
         if let adminToken, adminToken.utf8.count < 16 {
             throw ConfigurationError("ADMIN_TOKEN is too short to be a secret; use at least 16 characters (for example: openssl rand -hex 32), or unset it to turn the admin routes off (set with --admin-token or ADMIN_TOKEN)")
         }
-        let plainHTTP = try setting("--dashboard-plain-http", "DASHBOARD_PLAIN_HTTP", command.dashboardPlainHTTP).choice(
-            default: false, ["on": true, "1": true, "yes": true, "true": true, "off": false, "0": false, "no": false, "false": false]
-        )
+        let plainHTTP = try setting("--dashboard-plain-http", "DASHBOARD_PLAIN_HTTP", command.dashboardPlainHTTP).onOff(default: false)
         // Without Secure, the session cookie would cross the network in clear: only a gateway reachable from this
         // machine alone may serve the dashboard over plain HTTP.
         if plainHTTP, !["127.0.0.1", "::1", "localhost"].contains(host.trimmingCharacters(in: .whitespaces)) {
@@ -105,9 +103,7 @@ struct ServeSettings {
             port: setting("--statsd-port", "STATSD_PORT", command.statsdPort),
             prefix: setting("--statsd-prefix", "STATSD_PREFIX", command.statsdPrefix)
         )
-        let jobsEnabled = try setting("--jobs", "JOBS", command.jobs).choice(
-            default: true, ["on": true, "1": true, "yes": true, "true": true, "off": false, "0": false, "no": false, "false": false]
-        )
+        let jobsEnabled = try setting("--jobs", "JOBS", command.jobs).onOff(default: true)
         jobs = try command.housekeeping.resolve(environment, enabled: jobsEnabled)
         timeoutPeriodText = Self.asGiven(setting("--timeout-period", "TIMEOUT_PERIOD", command.housekeeping.timeoutPeriod), default: "72h")
         alertCooldownText = Self.asGiven(setting("--alert-cooldown", "ALERT_COOLDOWN", command.alertCooldown), default: "15m")

@@ -47,9 +47,7 @@ struct ServiceCallbackOptions: ParsableArguments {
         func setting(_ flag: String, _ variable: String, _ value: String?) -> Setting {
             Setting(flag: flag, variable: variable, flagValue: value, environment: environment)
         }
-        let on = try setting("--service-callbacks", "SERVICE_CALLBACKS", enabled).choice(
-            default: true, ["on": true, "1": true, "yes": true, "true": true, "off": false, "0": false, "no": false, "false": false]
-        )
+        let on = try setting("--service-callbacks", "SERVICE_CALLBACKS", enabled).onOff(default: true)
         let timeout = try setting("--service-callback-timeout", "SERVICE_CALLBACK_TIMEOUT", timeout)
             .duration(default: .seconds(5), in: 1...60, examples: "5s or 30s")
         let initial = try setting("--service-callback-retry-initial", "SERVICE_CALLBACK_RETRY_INITIAL", retryInitial)

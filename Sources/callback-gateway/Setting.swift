@@ -45,6 +45,11 @@ struct Setting {
         return .seconds(seconds)
     }
 
+    /// The value as a switch: `on`, `1`, `yes`, `true` or `off`, `0`, `no`, `false`; or the default.
+    func onOff(default fallback: Bool) throws -> Bool {
+        try choice(default: fallback, ["on": true, "1": true, "yes": true, "true": true, "off": false, "0": false, "no": false, "false": false])
+    }
+
     /// The value as one of a fixed set of words, or the default.
     func choice<T>(default fallback: T, _ choices: [String: T]) throws -> T {
         guard let (value, source) = given else { return fallback }

@@ -165,9 +165,9 @@ struct ServiceCallbackDeliveryTests {
     @Test("a receiver down past the attempts: dead; re-driven once it is up: delivered")
     func deadThenRedriven() async throws {
         try await TestDatabase.with { database in
-            let down = try WebhookReceiver()
+            // Held bound, so connections are refused and no other test's receiver can take the port meanwhile.
+            let down = try ReservedPort()
             let port = down.port
-            await down.close()
             let service = UUID()
             try await Self.register(database, service: service, url: "http://127.0.0.1:\(port)/cb")
             let id = try await Self.notification(database, service: service)
@@ -184,6 +184,7 @@ struct ServiceCallbackDeliveryTests {
             #expect(listed.standardOutput.contains(UUIDText.lowercase(id)))
             #expect(listed.standardOutput.contains("connection refused") || listed.standardOutput.contains("refused"), "\(listed.standardOutput)")
 
+            down.release()
             let receiver = try WebhookReceiver(port: port)
             let redriven = try await Gateway.run(["service-callbacks", "redrive", "--state", "dead"], environment: environment)
             #expect(redriven.status == 0, "\(redriven.standardError)")

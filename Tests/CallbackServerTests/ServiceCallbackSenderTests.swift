@@ -121,9 +121,11 @@ struct ServiceCallbackSenderTests {
 
     @Test("nothing listening: retryable, connection refused")
     func nothingListening() async throws {
-        let port = try FreePort.find()
+        // Held bound, not merely found free: another test's receiver could take a free port meanwhile.
+        let reserved = try ReservedPort()
         let sender = try ServiceCallbackSender(policy: Self.open, timeout: Self.generous)
-        let answer = await sender.send(Self.request("http://127.0.0.1:\(port)\(Self.path)"))
+        let answer = await sender.send(Self.request("http://127.0.0.1:\(reserved.port)\(Self.path)"))
+        reserved.release()
         #expect(answer == .retryable(status: nil, retryAfter: nil, reason: "connection refused by 127.0.0.1"))
     }
 

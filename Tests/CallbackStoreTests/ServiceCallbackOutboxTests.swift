@@ -172,15 +172,18 @@ struct ServiceCallbackOutboxTests {
             let outbox = Self.outbox(database)
             let taken = try await outbox.claim(limit: 10, lease: 60)
             try #require(taken.count == 3)
-            try await outbox.settle(taken[0].id, .postponed(after: 0))
-            try await outbox.settle(taken[1].id, .failed(status: 400, reason: "HTTP 400"))
-            try await outbox.settle(taken[2].id, .dead(status: nil, reason: "connection refused"))
+            // In one statement, as the dispatcher settles under load; a reason with quotes and a backslash.
+            try await outbox.settle([
+                taken[0].id: .postponed(after: 0),
+                taken[1].id: .failed(status: 400, reason: "HTTP 400"),
+                taken[2].id: .dead(status: nil, reason: #"connection refused by "hooks\example""#),
+            ])
             #expect(try await outbox.counts() == OutboxCounts(pending: 1, failed: 1, dead: 1))
             #expect(try await outbox.claim(limit: 10, lease: 60).map(\.attempts) == [1], "the postponed attempt was not counted")
 
             let dead = try await outbox.list(state: .dead, service: Self.service, limit: 10)
             #expect(dead.map(\.id) == [taken[2].id])
-            #expect(dead.first?.lastError == "connection refused")
+            #expect(dead.first?.lastError == #"connection refused by "hooks\example""#)
             #expect(try await outbox.list(state: .failed, service: UUID(), limit: 10).isEmpty)
 
             #expect(try await outbox.redrive(state: .dead, service: Self.service) == 1)

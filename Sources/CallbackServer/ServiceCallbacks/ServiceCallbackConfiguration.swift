@@ -27,7 +27,7 @@ public struct ServiceCallbackConfiguration: Sendable {
         retry: ServiceCallbackRetryPolicy = ServiceCallbackRetryPolicy(),
         maxInFlight: Int = 32,
         gate: HostGate = HostGate(),
-        pollInterval: Double = 1,
+        pollInterval: Double = 0.2,
         trustRootsFile: String? = nil
     ) {
         self.sealer = sealer

@@ -28,6 +28,16 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
     private struct State {
         var gate: HostGate
         var inFlight = 0
+        /// Attempts finished and not yet recorded, and whether one of them is recording the others.
+        var unsettled: [Settled] = []
+        var settling = false
+    }
+
+    /// An attempt's end, waiting to be recorded.
+    private struct Settled {
+        var callback: OutboxCallback
+        var settlement: OutboxSettlement
+        var host: String?
     }
 
     /// Creates the dispatcher; `sender` makes each POST.
@@ -53,25 +63,28 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
             var lastWarning: ContinuousClock.Instant?
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let room = configuration.maxInFlight - state.withLock { $0.inFlight }
+                // A claim is a statement however few rows it takes: under load, let a quarter of the slots free up
+                // first rather than claim a row or two each time one attempt ends.
+                if room < max(configuration.maxInFlight / 4, 1) {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
+                    continue
+                }
                 var taken = 0
-                if room > 0 {
-                    do {
-                        let callbacks = try await outbox.claim(limit: room, lease: configuration.lease)
-                        taken = callbacks.count
-                        for callback in callbacks {
-                            await admit(callback, into: &group)
-                        }
-                    } catch {
-                        if lastWarning.map({ ContinuousClock.now - $0 >= .seconds(30) }) ?? true {
-                            logger.warning("could not read the service callback outbox; will keep trying", metadata: ["error": "\(error)"])
-                            lastWarning = .now
-                        }
+                do {
+                    let callbacks = try await outbox.claim(limit: room, lease: configuration.lease)
+                    taken = callbacks.count
+                    for callback in callbacks {
+                        await admit(callback, into: &group)
+                    }
+                } catch {
+                    if lastWarning.map({ ContinuousClock.now - $0 >= .seconds(30) }) ?? true {
+                        logger.warning("could not read the service callback outbox; will keep trying", metadata: ["error": "\(error)"])
+                        lastWarning = .now
                     }
                 }
-                // A full claim means more may be due: look again at once (after a breath while every slot is busy).
-                let wait = room <= 0 ? 0.05 : taken < room ? configuration.pollInterval : 0
-                if wait > 0 {
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+                // A full claim means more may be due: look again at once.
+                if taken < room {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(self.configuration.pollInterval * 1000))) }
                 }
             }
         }
@@ -123,17 +136,42 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
         await settle(callback, configuration.retry.settlement(for: answer, attempts: callback.attempts), host: host)
     }
 
-    /// Records the settlement in the outbox, then counts and logs it. When the outbox cannot be written, the row's
-    /// lease runs out and it is sent again: at least once.
+    /// Records the settlement in the outbox, then counts and logs it. Attempts that end while another records
+    /// theirs wait for it and are recorded together, in one statement: under load the statements come in batches,
+    /// at rest one each. When the outbox cannot be written, the rows' leases run out and they are sent again: at
+    /// least once.
     private func settle(_ callback: OutboxCallback, _ settlement: OutboxSettlement, host: String?) async {
-        do {
-            try await outbox.settle(callback.id, settlement)
-        } catch {
-            logger.warning("could not record a service callback's attempt; it will be sent again when its lease runs out", metadata: [
-                "outbox_id": .stringConvertible(callback.id), "error": "\(error)",
-            ])
-            return
+        let records = state.withLock { state -> Bool in
+            state.unsettled.append(Settled(callback: callback, settlement: settlement, host: host))
+            guard !state.settling else { return false }
+            state.settling = true
+            return true
         }
+        guard records else { return }
+        while true {
+            let batch = state.withLock { state -> [Settled] in
+                let batch = state.unsettled
+                state.unsettled = []
+                if batch.isEmpty { state.settling = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                try await outbox.settle(Dictionary(batch.map { ($0.callback.id, $0.settlement) }) { first, _ in first })
+            } catch {
+                logger.warning("could not record service callbacks' attempts; they will be sent again when their leases run out", metadata: [
+                    "outbox_ids": .string(batch.map { String($0.callback.id) }.joined(separator: ",")), "error": "\(error)",
+                ])
+                continue
+            }
+            for settled in batch {
+                report(settled.callback, settled.settlement, host: settled.host)
+            }
+        }
+    }
+
+    /// Counts and logs a recorded settlement.
+    private func report(_ callback: OutboxCallback, _ settlement: OutboxSettlement, host: String?) {
         let type = callback.type.rawValue
         func count(_ result: String) {
             metrics.increment("service_callback.\(type).\(result)")

@@ -26,7 +26,14 @@ public struct PostgresServiceCallbackOutbox: Sendable {
 
     /// Records what became of an attempt on a pending callback.
     public func settle(_ id: Int64, _ settlement: OutboxSettlement) async throws(DatabaseError) {
-        let parameters = Statements.parameters(id, settlement)
+        try await settle([id: settlement])
+    }
+
+    /// Records what became of attempts on pending callbacks, by outbox id, in one statement: a dispatcher settles
+    /// as many callbacks a second as it sends, and one statement each cost as much as the receipts they report.
+    public func settle(_ settlements: [Int64: OutboxSettlement]) async throws(DatabaseError) {
+        guard !settlements.isEmpty else { return }
+        let parameters = Statements.parameters(settlements)
         _ = try await workers.run { connection throws(DatabaseError) in
             try connection.query(Statements.settle, parameters)
         }
@@ -89,29 +96,42 @@ public struct PostgresServiceCallbackOutbox: Sendable {
              ORDER BY t.id
             """)
 
-        /// `$1` id, `$2` state, `$3` seconds until the next attempt, `$4` change to the attempts, `$5` HTTP status,
-        /// `$6` reason. Only a pending row changes: a re-drive or another replica's settlement in between wins.
+        /// Arrays, one element per callback: `$1` ids, `$2` states, `$3` seconds until the next attempt, `$4` change
+        /// to the attempts, `$5` HTTP statuses, `$6` reasons. Only a pending row changes: a re-drive or another
+        /// replica's settlement in between wins.
         static let settle = PreparedStatement(name: "outbox_settle", sql: """
-            UPDATE service_callback_outbox
-               SET state = $2::text,
-                   next_attempt_at = now() + make_interval(secs => $3::float8),
-                   attempts = attempts + $4::integer,
-                   last_status_code = COALESCE($5::integer, last_status_code),
-                   last_error = $6::text,
-                   completed_at = CASE WHEN $2::text <> 'pending' THEN now() END
-             WHERE id = $1::bigint AND state = 'pending'
+            UPDATE service_callback_outbox o
+               SET state = s.state,
+                   next_attempt_at = now() + make_interval(secs => s.delay),
+                   attempts = o.attempts + s.attempts,
+                   last_status_code = COALESCE(s.status, o.last_status_code),
+                   last_error = s.reason,
+                   completed_at = CASE WHEN s.state <> 'pending' THEN now() END
+              FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::integer[], $5::integer[], $6::text[])
+                   AS s (id, state, delay, attempts, status, reason)
+             WHERE o.id = s.id AND o.state = 'pending'
             """)
 
-        /// The one place a settlement becomes the parameters of ``settle``.
-        static func parameters(_ id: Int64, _ settlement: OutboxSettlement) -> [String?] {
-            let (state, delay, attempts, status, reason): (OutboxState, Double, Int, Int?, String?) = switch settlement {
-            case .sent(let status): (.sent, 0, 0, status, nil)
-            case .retry(let delay, let status, let reason): (.pending, delay, 0, status, reason)
-            case .failed(let status, let reason): (.failed, 0, 0, status, reason)
-            case .dead(let status, let reason): (.dead, 0, 0, status, reason)
-            case .postponed(let delay): (.pending, delay, -1, nil, nil)
+        /// The one place settlements become the parameters of ``settle``.
+        static func parameters(_ settlements: [Int64: OutboxSettlement]) -> [String?] {
+            var ids: [String?] = [], states: [String?] = [], delays: [String?] = [], attempts: [String?] = []
+            var statuses: [String?] = [], reasons: [String?] = []
+            for (id, settlement) in settlements.sorted(by: { $0.key < $1.key }) {
+                let (state, delay, change, status, reason): (OutboxState, Double, Int, Int?, String?) = switch settlement {
+                case .sent(let status): (.sent, 0, 0, status, nil)
+                case .retry(let delay, let status, let reason): (.pending, delay, 0, status, reason)
+                case .failed(let status, let reason): (.failed, 0, 0, status, reason)
+                case .dead(let status, let reason): (.dead, 0, 0, status, reason)
+                case .postponed(let delay): (.pending, delay, -1, nil, nil)
+                }
+                ids.append(String(id))
+                states.append(state.rawValue)
+                delays.append(String(max(delay, 0)))
+                attempts.append(String(change))
+                statuses.append(status.map(String.init))
+                reasons.append(reason)
             }
-            return [String(id), state.rawValue, String(max(delay, 0)), String(attempts), status.map(String.init), reason]
+            return [ids, states, delays, attempts, statuses, reasons].map(ArrayText.literal)
         }
 
         private static let entryColumns = """

@@ -108,13 +108,14 @@ struct ReceiptPlanTests {
     }
 
     /// The table reads of the generic plan PostgreSQL makes for `statement` (every parameter NULL).
-    private static func genericPlanReads(_ statement: PreparedStatement, parameterCount: Int, in database: TestDatabase) async throws -> [TableRead] {
+    static func genericPlanReads(_ statement: PreparedStatement, parameterCount: Int, in database: TestDatabase) async throws -> [TableRead] {
         let plan = try await database.workers.run { connection throws(DatabaseError) in
             _ = try connection.execute("SET plan_cache_mode = force_generic_plan")
             _ = try connection.execute("PREPARE plan_probe AS \(statement.sql)")
             defer { _ = try? connection.execute("DEALLOCATE plan_probe") }
             let nulls = Array(repeating: "NULL", count: parameterCount).joined(separator: ", ")
-            return try connection.execute("EXPLAIN (FORMAT JSON) EXECUTE plan_probe(\(nulls))").rows.first?.first ?? nil
+            let arguments = parameterCount == 0 ? "" : "(\(nulls))"
+            return try connection.execute("EXPLAIN (FORMAT JSON) EXECUTE plan_probe\(arguments)").rows.first?.first ?? nil
         }
         let root = try #require(plan.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [[String: Any]])
         return tableReads(in: try #require(root.first?["Plan"] as? [String: Any]))
@@ -155,7 +156,7 @@ struct ReceiptPlanTests {
     /// Indexes of `callback_receipts` by provider reference, under any name a migration gave them.
     private static let referenceIndexes = ["callback_receipts_waiting_reference_idx", "callback_receipts_waiting_by_reference_idx"]
 
-    private struct TableRead {
+    struct TableRead {
         var node: String
         var relation: String
         var index: String?

@@ -67,16 +67,26 @@ public struct PostgresServiceCallbackOutbox: Sendable {
     }
 
     enum Statements {
+        /// A row still pending, checked on the row as locked. A `CASE`, not `o.state = 'pending'`: the planner reads
+        /// that as leave to scan a partial index of pending rows whole and filter it by id, which it does when the
+        /// outbox looks empty or small.
+        private static let stillPending = "CASE o.state WHEN 'pending' THEN true ELSE false END"
+
         /// `$1` limit, `$2` lease (seconds). A row waits while an earlier row of its notification and type is
         /// pending, so a `delivered` is never sent before the `pending` that came first has been sent or given up.
+        ///
+        /// Every read is an index lookup whatever the statistics say (checked in `OutboxPlanTests`): the earlier row
+        /// is looked for by a scalar subquery, which the planner cannot turn into a join, the taken rows are named
+        /// by an array of ids, and the registration by a `LATERAL` lookup. Written as joins, a plan made while the
+        /// outbox looked empty read the whole index of pending rows for every candidate, 0.3 to 0.9 s a claim.
         static let claim = PreparedStatement(name: "outbox_claim", sql: """
             WITH due AS (
                 SELECT o.id FROM service_callback_outbox o
                  WHERE o.state = 'pending' AND o.next_attempt_at <= now()
-                   AND NOT EXISTS (
-                       SELECT 1 FROM service_callback_outbox e
-                        WHERE e.state = 'pending' AND e.notification_id = o.notification_id
-                          AND e.callback_type = o.callback_type AND e.id < o.id)
+                   AND (SELECT e.id FROM service_callback_outbox e
+                         WHERE e.state = 'pending' AND e.notification_id = o.notification_id
+                           AND e.callback_type = o.callback_type
+                         ORDER BY e.id LIMIT 1) = o.id
                  ORDER BY o.next_attempt_at
                  LIMIT $1::integer
                  FOR UPDATE SKIP LOCKED
@@ -84,21 +94,24 @@ public struct PostgresServiceCallbackOutbox: Sendable {
             taken AS (
                 UPDATE service_callback_outbox o
                    SET next_attempt_at = now() + make_interval(secs => $2::float8), attempts = o.attempts + 1
-                  FROM due
-                 WHERE o.id = due.id AND o.state = 'pending'
+                 WHERE o.id = ANY (ARRAY(SELECT id FROM due)) AND \(stillPending)
                 RETURNING o.id, o.notification_id, o.service_id, o.callback_type, o.payload, o.idempotency_key,
                           o.attempts, o.created_at
             )
             SELECT t.id, t.notification_id, t.service_id, t.callback_type, t.payload, t.idempotency_key, t.attempts,
                    extract(epoch FROM t.created_at) AS created_at, s.url, s.sealed_token
               FROM taken t
-              LEFT JOIN service_callbacks s ON s.service_id = t.service_id AND s.callback_type = t.callback_type
+              LEFT JOIN LATERAL (
+                   SELECT url, sealed_token FROM service_callbacks r
+                    WHERE r.service_id = t.service_id AND r.callback_type = t.callback_type
+                    LIMIT 1) s ON true
              ORDER BY t.id
             """)
 
         /// Arrays, one element per callback: `$1` ids, `$2` states, `$3` seconds until the next attempt, `$4` change
         /// to the attempts, `$5` HTTP statuses, `$6` reasons. Only a pending row changes: a re-drive or another
-        /// replica's settlement in between wins.
+        /// replica's settlement in between wins. The rows are named by `= ANY` of the ids as well as joined, so
+        /// that their primary key is read whatever the statistics say.
         static let settle = PreparedStatement(name: "outbox_settle", sql: """
             UPDATE service_callback_outbox o
                SET state = s.state,
@@ -109,7 +122,7 @@ public struct PostgresServiceCallbackOutbox: Sendable {
                    completed_at = CASE WHEN s.state <> 'pending' THEN now() END
               FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::integer[], $5::integer[], $6::text[])
                    AS s (id, state, delay, attempts, status, reason)
-             WHERE o.id = s.id AND o.state = 'pending'
+             WHERE o.id = ANY ($1::bigint[]) AND o.id = s.id AND \(stillPending)
             """)
 
         /// The one place settlements become the parameters of ``settle``.

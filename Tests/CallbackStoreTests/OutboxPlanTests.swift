@@ -1,0 +1,58 @@
+import CallbackCore
+import Foundation
+import Testing
+import TestSupport
+
+@testable import CallbackStore
+
+/// The dispatcher's statements run several times a second on every replica, with plans made once per connection:
+/// each must find its rows through an index condition whatever the statistics were then. Made while the outbox
+/// looked empty, a claim written with joins read the whole index of pending rows for every candidate.
+@Suite("Outbox statement plans")
+struct OutboxPlanTests {
+    static let statements: [(PreparedStatement, parameterCount: Int)] = [
+        (PostgresServiceCallbackOutbox.Statements.claim, 2),
+        (PostgresServiceCallbackOutbox.Statements.settle, 6),
+    ]
+
+    /// The partial indexes that hold only rows of one state or two: counting what they hold reads nothing else.
+    static let partialIndexes: Set = [
+        "service_callback_outbox_due_idx", "service_callback_outbox_order_idx", "service_callback_outbox_ended_idx",
+    ]
+
+    @Test("the claim and the settlement read through index conditions, the counts through partial indexes alone, whatever the statistics",
+          arguments: ReceiptPlanTests.TableState.allCases)
+    func indexConditions(state: ReceiptPlanTests.TableState) async throws {
+        try await TestDatabase.with(poolSize: 1) { database in
+            try await state.prepare(database)
+            if state == .populated {
+                try await database.query("""
+                    INSERT INTO service_callbacks (service_id, callback_type, url, sealed_token)
+                    SELECT gen_random_uuid(), 'delivery-status', 'https://hooks.example.com/cb', '\\x01' FROM generate_series(1, 20)
+                    """)
+                try await database.query("""
+                    INSERT INTO service_callback_outbox (notification_id, service_id, callback_type, payload, state)
+                    SELECT gen_random_uuid(), gen_random_uuid(), 'delivery-status', '{}',
+                           (ARRAY['pending', 'sent', 'sent', 'sent', 'dead'])[1 + i % 5]
+                      FROM generate_series(1, 2000) AS i
+                    """)
+                try await database.query("ANALYZE")
+            }
+            for (statement, count) in Self.statements {
+                let reads = try await ReceiptPlanTests.genericPlanReads(statement, parameterCount: count, in: database)
+                #expect(!reads.isEmpty, "\(statement.name): the plan reads tables")
+                for read in reads {
+                    #expect(read.condition != nil, "\(statement.name) (\(state)): \(read.node) on \(read.relation) via \(read.index ?? "no index") has no index condition")
+                }
+            }
+            // Counting every pending (or dead, or failed) row reads a partial index whole, or the heap pages its
+            // bitmap names: that is its job. Never the whole table.
+            let counts = try await ReceiptPlanTests.genericPlanReads(PostgresServiceCallbackOutbox.Statements.counts, parameterCount: 0, in: database)
+            #expect(counts.count == 3)
+            for read in counts {
+                let partial = read.node == "Bitmap Heap Scan" || read.index.map(Self.partialIndexes.contains) == true
+                #expect(partial, "outbox_counts (\(state)): \(read.node) on \(read.relation) via \(read.index ?? "no index")")
+            }
+        }
+    }
+}

@@ -180,8 +180,12 @@ struct ServeCommand: AsyncParsableCommand {
         for notice in settings.serviceCallbackNotices {
             logger.notice("\(notice)")
         }
-        if let callbacks = settings.serviceCallbacks {
-            services.append(try Self.dispatcher(callbacks, workers: workers, logger: logger, metrics: metrics))
+        // The dispatcher gets a connection of its own: its claims and settlements, several a second, would
+        // otherwise queue with the receipts' batches for the same few connections, and the batches would shrink.
+        let callbackWorkers = settings.serviceCallbacks.map { _ in DatabaseWorkers(configuration: settings.callbackDatabase) }
+        defer { callbackWorkers?.shutdown() }
+        if let callbacks = settings.serviceCallbacks, let callbackWorkers {
+            services.append(try Self.dispatcher(callbacks, workers: callbackWorkers, logger: logger, metrics: metrics))
         }
         // The jobs get a connection of their own: a run holds it for as long as it takes, and the advisory lock
         // lives in that session.
@@ -240,7 +244,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("callback-gateway stopped")
     }
 
-    /// The dispatcher of services' callbacks, sharing the receipts' database workers (its statements are short).
+    /// The dispatcher of services' callbacks, on its own database connection.
     private static func dispatcher(
         _ configuration: ServiceCallbackConfiguration, workers: DatabaseWorkers, logger: Logger, metrics: GatewayMetrics
     ) throws -> ServiceCallbackDispatcher {

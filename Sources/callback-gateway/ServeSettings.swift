@@ -22,6 +22,8 @@ struct ServeSettings {
     let jobs: JobsConfiguration
     /// The database settings of the jobs' own connection.
     let jobDatabase: DatabaseConfiguration
+    /// The database settings of the service callbacks' dispatcher's own connection.
+    let callbackDatabase: DatabaseConfiguration
     /// `TIMEOUT_PERIOD` as the operator wrote it (`72h`, `3d`), for the start-up log.
     let timeoutPeriodText: String
     /// `ALERT_COOLDOWN` as the operator wrote it (`15m`), for the start-up log.
@@ -111,6 +113,10 @@ struct ServeSettings {
         jobDatabase.poolSize = 1
         jobDatabase.applicationName = "callback-gateway jobs"
         self.jobDatabase = jobDatabase
+        var callbackDatabase = database
+        callbackDatabase.poolSize = 1
+        callbackDatabase.applicationName = "callback-gateway service callbacks"
+        self.callbackDatabase = callbackDatabase
         (serviceCallbacks, serviceCallbackNotices) = try command.serviceCallbackOptions.resolve(environment)
         alerts = try Self.alerts(
             url: setting("--alert-webhook-url", "ALERT_WEBHOOK_URL", command.alertWebhookURL),

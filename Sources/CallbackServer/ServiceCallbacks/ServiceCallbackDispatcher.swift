@@ -190,7 +190,8 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
             count("sent")
             metrics.timing("service_callback.\(type).elapsed-time", milliseconds: Date().timeIntervalSince(callback.createdAt) * 1000)
             metadata["status_code"] = .stringConvertible(status)
-            logger.info("service callback sent", metadata: metadata)
+            // The outbox keeps every sent callback until retention; a line each would cost as much as the send.
+            logger.debug("service callback sent", metadata: metadata)
         case .retry(let delay, let status, let reason):
             count("retried")
             metadata["retry_in"] = .string("\(Int(delay.rounded()))s")

@@ -252,6 +252,8 @@ public struct ServiceCallbackSender: Sendable {
     /// Resolves `host` on NIO's thread pool (getaddrinfo blocks, and must not hold one of Swift's few cooperative
     /// threads); cancellation throws at once and leaves the lookup to finish unheard.
     private static func resolve(_ host: String, on eventLoop: any EventLoop) async throws -> [IPAddress] {
+        // An address literal is its own answer: no thread to hop to.
+        if let literal = IPAddress(host) { return [literal] }
         let resolved = eventLoop.makePromise(of: [IPAddress].self)
         return try await withTaskCancellationHandler {
             NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { HostAddresses.resolve(host) }.cascade(to: resolved)

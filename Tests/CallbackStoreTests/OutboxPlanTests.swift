@@ -16,16 +16,17 @@ struct OutboxPlanTests {
     ]
 
     /// The partial indexes that hold only rows of one state or two: counting what they hold reads nothing else.
-    static let partialIndexes: Set = [
-        "service_callback_outbox_due_idx", "service_callback_outbox_order_idx", "service_callback_outbox_ended_idx",
-    ]
+    static let partialIndexes: Set = ["service_callback_outbox_due_idx", "service_callback_outbox_ended_idx"]
 
     @Test("the claim and the settlement read through index conditions, the counts through partial indexes alone, whatever the statistics",
-          arguments: ReceiptPlanTests.TableState.allCases)
-    func indexConditions(state: ReceiptPlanTests.TableState) async throws {
+          arguments: ReceiptPlanTests.TableState.allCases.map { ($0, false) } + [(.populated, true)])
+    func indexConditions(state: ReceiptPlanTests.TableState, settledOnly: Bool) async throws {
         try await TestDatabase.with(poolSize: 1) { database in
             try await state.prepare(database)
             if state == .populated {
+                // Every row settled, as after a quiet spell: the partial indexes of pending rows look empty, which
+                // once made the claim read the due index whole for every candidate.
+                let states = settledOnly ? "ARRAY['sent']" : "ARRAY['pending', 'sent', 'sent', 'sent', 'dead']"
                 try await database.query("""
                     INSERT INTO service_callbacks (service_id, callback_type, url, sealed_token)
                     SELECT gen_random_uuid(), 'delivery-status', 'https://hooks.example.com/cb', '\\x01' FROM generate_series(1, 20)
@@ -33,7 +34,7 @@ struct OutboxPlanTests {
                 try await database.query("""
                     INSERT INTO service_callback_outbox (notification_id, service_id, callback_type, payload, state)
                     SELECT gen_random_uuid(), gen_random_uuid(), 'delivery-status', '{}',
-                           (ARRAY['pending', 'sent', 'sent', 'sent', 'dead'])[1 + i % 5]
+                           (\(states))[1 + i % \(settledOnly ? 1 : 5)]
                       FROM generate_series(1, 2000) AS i
                     """)
                 try await database.query("ANALYZE")
@@ -42,7 +43,7 @@ struct OutboxPlanTests {
                 let reads = try await ReceiptPlanTests.genericPlanReads(statement, parameterCount: count, in: database)
                 #expect(!reads.isEmpty, "\(statement.name): the plan reads tables")
                 for read in reads {
-                    #expect(read.condition != nil, "\(statement.name) (\(state)): \(read.node) on \(read.relation) via \(read.index ?? "no index") has no index condition")
+                    #expect(read.condition != nil, "\(statement.name) (\(state)\(settledOnly ? ", settled only" : "")): \(read.node) on \(read.relation) via \(read.index ?? "no index") has no index condition")
                 }
             }
             // Counting every pending (or dead, or failed) row reads a partial index whole, or the heap pages its

@@ -300,10 +300,11 @@ public enum Schema {
                 ON service_callback_outbox (next_attempt_at) WHERE state = 'pending'
             """,
             // Order per notification: a row is sent only when no earlier pending row of its notification and type
-            // is left.
+            // is left. Not partial: a partial index of pending rows, estimated empty when every row was settled,
+            // lost to the due index read whole.
             """
             CREATE INDEX IF NOT EXISTS service_callback_outbox_order_idx
-                ON service_callback_outbox (notification_id, callback_type, id) WHERE state = 'pending'
+                ON service_callback_outbox (notification_id, callback_type, id)
             """,
             // Retention, and the operator's list of what was given up.
             "CREATE INDEX IF NOT EXISTS service_callback_outbox_created_idx ON service_callback_outbox (created_at)",

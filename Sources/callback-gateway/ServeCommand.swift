@@ -258,7 +258,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw Failure.configuration
         }
         logger.info("service callbacks are sent from this replica", metadata: [
-            "timeout": .string("\(configuration.timeout.components.seconds)s"),
+            "timeout": .string(DurationText.spoken(configuration.timeout)),
             "max_attempts": .stringConvertible(configuration.retry.maxAttempts),
             "max_in_flight": .stringConvertible(configuration.maxInFlight),
             "max_per_host": .stringConvertible(configuration.gate.maxInFlightPerHost),

@@ -80,9 +80,7 @@ public struct NotificationTimeout: Sendable {
                   FROM due
                  WHERE n.id = due.id
                    AND ((n.status = 'sending' AND $3::text IS NOT NULL) OR (n.status = 'pending' AND $4::text IS NOT NULL))
-                RETURNING n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,
-                          n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version,
-                          \(CallbackQueueing.changedColumns)
+                RETURNING \(ReceiptStatements.changedColumns)
             ),
             \(ReceiptStatements.history),
             \(CallbackQueueing.statusCallbacks(from: "changed"))

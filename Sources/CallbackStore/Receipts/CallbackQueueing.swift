@@ -7,7 +7,7 @@
 /// (`2026-12-07T10:15:00.123456Z`).
 enum CallbackQueueing {
     /// The columns a `changed` expression must return for ``statusCallbacks(from:)``, besides those of the history
-    /// row.
+    /// row (``ReceiptStatements/changedColumns`` returns both).
     static let changedColumns = "n.client_reference, n.\"to\", n.template_id, n.template_version"
 
     /// A delivery-status callback for each row of `changed` (which returns the notification's columns after the

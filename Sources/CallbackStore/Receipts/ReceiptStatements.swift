@@ -271,12 +271,18 @@ enum ReceiptStatements {
              WHERE n.id = (SELECT id FROM found) \(extra)
                AND NOT EXISTS (SELECT 1 FROM earlier)
                AND CASE n.status WHEN 'sending' THEN $4::text WHEN 'pending' THEN $5::text END IS NOT NULL
-            RETURNING n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,
-                      n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version,
-                      \(CallbackQueueing.changedColumns)
+            RETURNING \(changedColumns)
         )
         """
     }
+
+    /// What a `changed` expression returns of each notification it updated (`n`): the history row's columns
+    /// (``history``) and the callbacks' (``CallbackQueueing``). The timeout's statement returns the same.
+    static let changedColumns = """
+        n.id, n.service_id, n.notification_type, n.key_type, n.status, n.reference, n.billable_units,
+                      n.character_count, n.created_at, n.sent_at, n.sent_by, n.updated_at, n.updated_by, n.version,
+                      \(CallbackQueueing.changedColumns)
+        """
 
     /// The callbacks the statement's change owes the notification's service: a delivery status for a written
     /// status, and for a stored complaint a complaint.

@@ -103,12 +103,10 @@ struct ServiceCallbackDeliveryTests {
                 let service = UUID()
                 try await Self.register(database, service: service, url: receiver.url(path: "/cb").absoluteString)
                 let id = try await Self.notification(database, service: service)
-                receiver.answer(.status(500))
+                receiver.answer(first: [.status(500)], then: .ok)
                 let server = try await Self.gateway(database)
                 defer { server.stop() }
                 #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
-                _ = await receiver.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
-                receiver.answer(.ok)
                 _ = await receiver.requests(waitingUpTo: .seconds(10)) { $0.count >= 2 }
                 let requests = await receiver.requests(after: .seconds(2))
                 #expect(requests.map(\.answeredWith) == [500, 200])
@@ -129,12 +127,10 @@ struct ServiceCallbackDeliveryTests {
                 let service = UUID()
                 try await Self.register(database, service: service, url: receiver.url(path: "/cb").absoluteString)
                 let id = try await Self.notification(database, service: service)
-                receiver.answer(.respond(status: 429, headers: ["Retry-After": "3"], body: "slow down"))
+                receiver.answer(first: [.respond(status: 429, headers: ["Retry-After": "3"], body: "slow down")], then: .ok)
                 let server = try await Self.gateway(database)
                 defer { server.stop() }
                 #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
-                _ = await receiver.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
-                receiver.answer(.ok)
                 let requests = await receiver.requests(waitingUpTo: .seconds(15)) { $0.count >= 2 }
                 try #require(requests.count == 2)
                 #expect(requests[1].receivedAt - requests[0].receivedAt >= .milliseconds(2900), "Retry-After: 3 is waited, not the 1 s back-off")
@@ -298,7 +294,7 @@ struct ServiceCallbackDeliveryTests {
                 try await TestDatabase.with { database in
                     let service = UUID()
                     try await Self.register(database, service: service, url: receiver.url(path: "/cb").absoluteString)
-                    receiver.answer(.status(500))
+                    receiver.answer(first: [.status(500)], then: .ok)
                     let server = try await Self.gateway(database, [
                         "STATSD_HOST": "127.0.0.1", "STATSD_PORT": String(listener.port), "STATSD_PREFIX": "cbgw",
                         "ADMIN_TOKEN": PrometheusTests.token,
@@ -306,8 +302,6 @@ struct ServiceCallbackDeliveryTests {
                     defer { server.stop() }
                     let id = try await Self.notification(database, service: service)
                     #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
-                    _ = await receiver.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
-                    receiver.answer(.ok)
                     let lines = await listener.lines(waitingUpTo: .seconds(20)) { lines in
                         lines.contains("cbgw.service_callback.delivery-status.sent:1|c")
                     }

@@ -83,7 +83,14 @@ public final class WebhookReceiver: Sendable {
 
     /// Answers requests that arrive from now on with `answer`.
     public func answer(_ answer: Answer) {
-        server.answer.withLock { $0 = answer }
+        server.answer.withLock { $0 = (next: [], then: answer) }
+    }
+
+    /// Answers the next requests with `first`, one each in order, and every request after them with `later`. A test
+    /// that needs "fail once, then succeed" says so here rather than switching answers after the first arrives,
+    /// which a retry faster than the test's own wake-up would race.
+    public func answer(first: [Answer], then later: Answer) {
+        server.answer.withLock { $0 = (next: first, then: later) }
     }
 
     /// Every request received so far, in order of arrival.
@@ -145,7 +152,8 @@ public final class WebhookReceiver: Sendable {
 /// What the serving thread shares with the receiver; separate from it so the thread does not keep the receiver
 /// alive, and `deinit` can still tell the thread to stop.
 private final class Server: Sendable {
-    let answer = Mutex(WebhookReceiver.Answer.ok)
+    /// The scripted answers still to give, in order, and the answer for every request after them.
+    let answer = Mutex<(next: [WebhookReceiver.Answer], then: WebhookReceiver.Answer)>((next: [], then: .ok))
     let requests = Mutex<[WebhookReceiver.Request]>([])
     let stopping = Mutex(false)
     let finished = Mutex(false)
@@ -210,7 +218,9 @@ private final class Server: Sendable {
                 }
                 continue
             }
-            let answer = answer.withLock { $0 }
+            let answer = answer.withLock { script in
+                script.next.isEmpty ? script.then : script.next.removeFirst()
+            }
             var recorded = request
             switch answer {
             case .stall:

@@ -4,13 +4,13 @@ import CallbackStore
 import Foundation
 
 extension ServiceCallbacksCommand {
-    /// `service-callbacks outbox`: the callbacks owed, sent and given up.
+    /// `service-callbacks outbox`: the callbacks owed and given up (a sent one leaves the outbox).
     struct Outbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the callbacks in the outbox, newest first: pending, sent, failed (refused) or dead (given up)."
+            abstract: "List the callbacks in the outbox, newest first: pending, failed (refused) or dead (given up); a callback sent leaves it."
         )
 
-        @Option(help: ArgumentHelp("Only this state: pending, sent, failed or dead.", valueName: "state"))
+        @Option(help: ArgumentHelp("Only this state: pending, failed or dead.", valueName: "state"))
         var state: String?
 
         @Option(help: ArgumentHelp("Only this service's callbacks (a UUID).", valueName: "id"))

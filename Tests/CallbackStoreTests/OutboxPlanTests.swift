@@ -24,9 +24,9 @@ struct OutboxPlanTests {
         try await TestDatabase.with(poolSize: 1) { database in
             try await state.prepare(database)
             if state == .populated {
-                // Every row settled, as after a quiet spell: the partial indexes of pending rows look empty, which
-                // once made the claim read the due index whole for every candidate.
-                let states = settledOnly ? "ARRAY['sent']" : "ARRAY['pending', 'sent', 'sent', 'sent', 'dead']"
+                // Every row left given up, as after a quiet spell (sent rows are deleted): the partial index of
+                // pending rows looks empty, which once made the claim read the due index whole for every candidate.
+                let states = settledOnly ? "ARRAY['dead']" : "ARRAY['pending', 'dead', 'failed', 'dead', 'dead']"
                 try await database.query("""
                     INSERT INTO service_callbacks (service_id, callback_type, url, sealed_token)
                     SELECT gen_random_uuid(), 'delivery-status', 'https://hooks.example.com/cb', '\\x01' FROM generate_series(1, 20)
@@ -54,6 +54,25 @@ struct OutboxPlanTests {
                 let partial = read.node == "Bitmap Heap Scan" || read.index.map(Self.partialIndexes.contains) == true
                 #expect(partial, "outbox_counts (\(state)): \(read.node) on \(read.relation) via \(read.index ?? "no index")")
             }
+        }
+    }
+
+    @Test("taking a row writes only columns no index reads, so the claim adds no index entries (a heap-only update)")
+    func claimIsHeapOnly() async throws {
+        try await TestDatabase.with(poolSize: 1) { database in
+            let definitions = try await database.query("""
+                SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'service_callback_outbox'::regclass
+                """).rows.compactMap { $0.first ?? nil }
+            #expect(definitions.count == 4, "\(definitions)")
+            for definition in definitions {
+                for column in ["leased_until", "attempts"] {
+                    #expect(!definition.contains(column), "\(definition) reads \(column), which every claim writes")
+                }
+            }
+            let claim = PostgresServiceCallbackOutbox.Statements.claim.sql
+            let assignments = claim.components(separatedBy: "SET ")[1].components(separatedBy: "WHERE")[0]
+            #expect(assignments.contains("leased_until =") && assignments.contains("attempts ="))
+            #expect(!assignments.contains("next_attempt_at") && !assignments.contains("state"), "the claim sets \(assignments)")
         }
     }
 }

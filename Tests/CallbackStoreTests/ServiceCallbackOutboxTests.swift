@@ -155,6 +155,8 @@ struct ServiceCallbackOutboxTests {
             #expect(again.first?.idempotencyKey == first[0].idempotencyKey)
 
             try await outbox.settle(first[0].id, .sent(status: 200))
+            #expect(try await database.query("SELECT id FROM service_callback_outbox WHERE id = $1::bigint", [String(first[0].id)]).rows.isEmpty,
+                    "a sent callback owes nothing more: its row is deleted")
             let next = try await outbox.claim(limit: 10, lease: 60)
             #expect(next.map(\.payloadStatus) == ["delivered"])
             #expect(next.first?.notificationID == id)
@@ -194,7 +196,7 @@ struct ServiceCallbackOutboxTests {
         }
     }
 
-    @Test("retention deletes old callbacks that are settled, never pending ones")
+    @Test("retention deletes old callbacks that were given up, never pending ones")
     func retention() async throws {
         try await TestDatabase.with { database in
             try await Self.register(database, .deliveryStatus)
@@ -204,7 +206,7 @@ struct ServiceCallbackOutboxTests {
             }
             let outbox = Self.outbox(database)
             let taken = try await outbox.claim(limit: 1, lease: 60)
-            try await outbox.settle(taken[0].id, .sent(status: 204))
+            try await outbox.settle(taken[0].id, .dead(status: 503, reason: "HTTP 503"))
             try await database.query("UPDATE service_callback_outbox SET created_at = now() - interval '30 days'")
             let retention = ReceiptRetention(cutoff: RetentionCutoff(today: CivilDate(utcOf: Date()), keepingDays: 7), batchSize: 10)
             let result = try await database.workers.run { connection throws(DatabaseError) in try retention.apply(on: connection) }

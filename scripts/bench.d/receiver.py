@@ -3,7 +3,8 @@
 
 Listens on 127.0.0.1 (a free port, written to PORT_FILE once it listens), answers every POST 204 with
 `Connection: close` (the gateway sends one callback per connection), and notes for each request its arrival time
-(epoch seconds, when the whole body was in), the notification id from its JSON body and its Idempotency-Key. The
+(epoch seconds, when the whole body was in), the notification id and status from its JSON body and its
+Idempotency-Key. The
 notes are kept in memory and written to RECORDS_FILE as tab-separated lines on SIGTERM or SIGINT, so that writing
 them costs the measured phase nothing; the workers' CPU seconds go to RECORDS_FILE.cpu. Standard library only; a protocol rather than streams, since streams cost
 about twice the CPU per request.
@@ -52,12 +53,14 @@ class Callback(asyncio.Protocol):
         arrived = time.time()
         body = self.buffer[self.head_end:self.head_end + self.length]
         try:
-            notification = json.loads(body).get("id") or ""
+            payload = json.loads(body)
+            notification = payload.get("id") or ""
+            status = payload.get("status") or ""
         except ValueError:
             self.transport.write(BAD)
             self.transport.close()
             return
-        records.append((arrived, notification, self.key))
+        records.append((arrived, notification, status, self.key))
         self.transport.write(ANSWER)
         self.transport.close()
 
@@ -71,8 +74,8 @@ async def serve(sock, records_file):
     await stop
     server.close()
     with open(records_file, "w") as out:
-        for arrived, notification, key in records:
-            out.write(f"{arrived:.6f}\t{notification}\t{key}\n")
+        for arrived, notification, status, key in records:
+            out.write(f"{arrived:.6f}\t{notification}\t{status}\t{key}\n")
 
 
 def main(port_file, records_file, workers):

@@ -1,9 +1,8 @@
-/// Where a callback owed to a service stands in the outbox.
+/// Where a callback owed to a service stands in the outbox. A callback the service accepted (2xx) is deleted from
+/// it, so it has no state here.
 public enum OutboxState: String, Sendable, CaseIterable, Hashable {
     /// Not sent yet: due now, or at its next attempt.
     case pending
-    /// The service answered 2xx.
-    case sent
     /// The service refused it (a 4xx other than 429); not tried again.
     case failed
     /// Every attempt failed; given up until an operator re-drives it.

@@ -177,21 +177,21 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
             metrics.increment("service_callback.\(type).\(result)")
             metrics.series.serviceCallback(type, result)
         }
-        var metadata: Logger.Metadata = [
-            "outbox_id": .stringConvertible(callback.id),
-            "notification_id": .string(UUIDText.lowercase(callback.notificationID)),
-            "service_id": .string(UUIDText.lowercase(callback.serviceID)),
-            "callback_type": .string(type),
-            "attempt": .stringConvertible(callback.attempts),
-        ]
-        if let host { metadata["host"] = .string(host) }
-        switch settlement {
-        case .sent(let status):
+        if case .sent(let status) = settlement {
             count("sent")
             metrics.timing("service_callback.\(type).elapsed-time", milliseconds: Date().timeIntervalSince(callback.createdAt) * 1000)
-            metadata["status_code"] = .stringConvertible(status)
-            // The outbox keeps every sent callback until retention; a line each would cost as much as the send.
-            logger.debug("service callback sent", metadata: metadata)
+            // A line for each callback sent would cost as much as sending it; the counters say how many.
+            if logger.logLevel <= .debug {
+                var metadata = Self.metadata(callback, host: host)
+                metadata["status_code"] = .stringConvertible(status)
+                logger.debug("service callback sent", metadata: metadata)
+            }
+            return
+        }
+        var metadata = Self.metadata(callback, host: host)
+        switch settlement {
+        case .sent:
+            break
         case .retry(let delay, let status, let reason):
             count("retried")
             metadata["retry_in"] = .string("\(Int(delay.rounded()))s")
@@ -211,5 +211,18 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
         case .postponed:
             break
         }
+    }
+
+    /// What every line about a callback says: which row, notification, service, type and attempt, and the host.
+    private static func metadata(_ callback: OutboxCallback, host: String?) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "outbox_id": .stringConvertible(callback.id),
+            "notification_id": .string(UUIDText.lowercase(callback.notificationID)),
+            "service_id": .string(UUIDText.lowercase(callback.serviceID)),
+            "callback_type": .string(callback.type.rawValue),
+            "attempt": .stringConvertible(callback.attempts),
+        ]
+        if let host { metadata["host"] = .string(host) }
+        return metadata
     }
 }

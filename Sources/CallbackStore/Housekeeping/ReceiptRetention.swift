@@ -65,11 +65,11 @@ public struct ReceiptRetention: Sendable {
             DELETE FROM service_callback_outbox
              WHERE id IN (
                    SELECT id FROM service_callback_outbox
-                    WHERE created_at < to_timestamp($1::float8) AND state <> 'pending'
+                    WHERE state IN ('failed', 'dead') AND created_at < to_timestamp($1::float8)
                     LIMIT $2::integer
                     FOR UPDATE SKIP LOCKED)
                -- Checked again on the row as locked: a re-drive may have made it pending again.
-               AND state <> 'pending'
+               AND state IN ('failed', 'dead')
             """)
         static let complaints = PreparedStatement(name: "retention_complaints", sql: """
             DELETE FROM complaints

@@ -274,9 +274,10 @@ public enum Schema {
             // One row per callback owed to a service, written by the transaction that made the change it reports,
             // so nothing applied lacks its callback and nothing rolled back has one. The payload is the
             // notification as that change left it: a later change does not rewrite what an earlier callback says.
-            // The idempotency key is sent with every attempt of the row. A replica that takes a row moves its
-            // next attempt past the time a send can take: that is its lease, and a replica that dies mid-send
-            // leaves the row due again when the lease runs out.
+            // The idempotency key is sent with every attempt of the row. A replica that takes a row sets its lease
+            // past the time a send can take, and a replica that dies mid-send leaves the row due again when the
+            // lease runs out. The lease is a column no index reads, and a fifth of each page is left free, so that
+            // taking a row is a heap-only update (no index entries). A sent row is deleted: it owes nothing more.
             """
             CREATE TABLE IF NOT EXISTS service_callback_outbox (
                 id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -285,14 +286,15 @@ public enum Schema {
                 callback_type    text NOT NULL CHECK (callback_type IN ('delivery-status', 'complaint')),
                 payload          text NOT NULL,
                 idempotency_key  uuid NOT NULL DEFAULT gen_random_uuid(),
-                state            text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed', 'dead')),
+                state            text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed', 'dead')),
                 attempts         integer NOT NULL DEFAULT 0,
                 next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+                leased_until     timestamptz,
                 last_status_code integer,
                 last_error       text,
                 created_at       timestamptz NOT NULL DEFAULT now(),
                 completed_at     timestamptz
-            )
+            ) WITH (fillfactor = 80)
             """,
             // The dispatcher's poll: pending rows by when they are due. Partial, so it holds only what is owed.
             """
@@ -306,8 +308,7 @@ public enum Schema {
             CREATE INDEX IF NOT EXISTS service_callback_outbox_order_idx
                 ON service_callback_outbox (notification_id, callback_type, id)
             """,
-            // Retention, and the operator's list of what was given up.
-            "CREATE INDEX IF NOT EXISTS service_callback_outbox_created_idx ON service_callback_outbox (created_at)",
+            // Retention, and the operator's list of what was given up: every row that stays once settled.
             """
             CREATE INDEX IF NOT EXISTS service_callback_outbox_ended_idx
                 ON service_callback_outbox (state, service_id, id) WHERE state IN ('failed', 'dead')

@@ -6,7 +6,12 @@ import Foundation
 /// serves the operator's list and re-drive.
 ///
 /// Every replica takes work from the same rows: ``claim(limit:lease:)`` skips rows another replica is taking and
-/// moves a taken row's next attempt past the lease, so a replica that dies mid-send leaves it due again.
+/// leases a taken row, so a replica that dies mid-send leaves it due again when the lease runs out. A callback the
+/// service accepted is deleted; refused and given-up ones stay, for the operator, until retention.
+///
+/// Each callback costs the database its insert (with the change it reports), a claim and a settlement. The claim
+/// writes only the lease and the attempts, which no index reads, so it is a heap-only update; the settlement of a
+/// sent callback is a delete. Neither adds index entries.
 public struct PostgresServiceCallbackOutbox: Sendable {
     private let workers: DatabaseWorkers
 
@@ -81,10 +86,14 @@ public struct PostgresServiceCallbackOutbox: Sendable {
         /// `ORDER BY e.id` the primary key was read whole, with `e.state = 'pending'` the due index); the taken
         /// rows are named by an array of ids, and the registration by a `LATERAL` lookup. Written as joins, a plan
         /// made while the outbox looked empty read every pending row for every candidate, 0.3 to 0.9 s a claim.
+        ///
+        /// Rows under lease are still in the due index, ahead of the rest, and are passed over on the heap: there
+        /// are at most as many as the replicas have attempts in flight.
         static let claim = PreparedStatement(name: "outbox_claim", sql: """
             WITH due AS (
                 SELECT o.id FROM service_callback_outbox o
                  WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+                   AND (o.leased_until IS NULL OR o.leased_until <= now())
                    AND (SELECT true FROM service_callback_outbox e
                          WHERE e.notification_id = o.notification_id AND e.callback_type = o.callback_type
                            AND CASE WHEN e.id < o.id THEN e.state = 'pending' ELSE false END
@@ -95,7 +104,7 @@ public struct PostgresServiceCallbackOutbox: Sendable {
             ),
             taken AS (
                 UPDATE service_callback_outbox o
-                   SET next_attempt_at = now() + make_interval(secs => $2::float8), attempts = o.attempts + 1
+                   SET leased_until = now() + make_interval(secs => $2::float8), attempts = o.attempts + 1
                  WHERE o.id = ANY (ARRAY(SELECT id FROM due)) AND \(stillPending)
                 RETURNING o.id, o.notification_id, o.service_id, o.callback_type, o.payload, o.idempotency_key,
                           o.attempts, o.created_at
@@ -110,21 +119,31 @@ public struct PostgresServiceCallbackOutbox: Sendable {
              ORDER BY t.id
             """)
 
-        /// Arrays, one element per callback: `$1` ids, `$2` states, `$3` seconds until the next attempt, `$4` change
-        /// to the attempts, `$5` HTTP statuses, `$6` reasons. Only a pending row changes: a re-drive or another
+        /// Arrays, one element per callback: `$1` ids, `$2` states (`sent` for a callback accepted), `$3` seconds
+        /// until the next attempt, `$4` change to the attempts, `$5` HTTP statuses, `$6` reasons. A sent row is
+        /// deleted, any other updated and its lease ended. Only a pending row changes: a re-drive or another
         /// replica's settlement in between wins. The rows are named by `= ANY` of the ids as well as joined, so
         /// that their primary key is read whatever the statistics say.
         static let settle = PreparedStatement(name: "outbox_settle", sql: """
+            WITH s AS (
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::integer[], $5::integer[], $6::text[])
+                       AS s (id, state, delay, attempts, status, reason)
+            ),
+            sent AS (
+                DELETE FROM service_callback_outbox o
+                 USING s
+                 WHERE o.id = ANY ($1::bigint[]) AND o.id = s.id AND s.state = 'sent' AND \(stillPending)
+            )
             UPDATE service_callback_outbox o
                SET state = s.state,
                    next_attempt_at = now() + make_interval(secs => s.delay),
+                   leased_until = NULL,
                    attempts = o.attempts + s.attempts,
                    last_status_code = COALESCE(s.status, o.last_status_code),
                    last_error = s.reason,
                    completed_at = CASE WHEN s.state <> 'pending' THEN now() END
-              FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::integer[], $5::integer[], $6::text[])
-                   AS s (id, state, delay, attempts, status, reason)
-             WHERE o.id = ANY ($1::bigint[]) AND o.id = s.id AND \(stillPending)
+              FROM s
+             WHERE o.id = ANY ($1::bigint[]) AND o.id = s.id AND s.state <> 'sent' AND \(stillPending)
             """)
 
         /// The one place settlements become the parameters of ``settle``.
@@ -132,15 +151,15 @@ public struct PostgresServiceCallbackOutbox: Sendable {
             var ids: [String?] = [], states: [String?] = [], delays: [String?] = [], attempts: [String?] = []
             var statuses: [String?] = [], reasons: [String?] = []
             for (id, settlement) in settlements.sorted(by: { $0.key < $1.key }) {
-                let (state, delay, change, status, reason): (OutboxState, Double, Int, Int?, String?) = switch settlement {
-                case .sent(let status): (.sent, 0, 0, status, nil)
-                case .retry(let delay, let status, let reason): (.pending, delay, 0, status, reason)
-                case .failed(let status, let reason): (.failed, 0, 0, status, reason)
-                case .dead(let status, let reason): (.dead, 0, 0, status, reason)
-                case .postponed(let delay): (.pending, delay, -1, nil, nil)
+                let (state, delay, change, status, reason): (String, Double, Int, Int?, String?) = switch settlement {
+                case .sent(let status): ("sent", 0, 0, status, nil)
+                case .retry(let delay, let status, let reason): (OutboxState.pending.rawValue, delay, 0, status, reason)
+                case .failed(let status, let reason): (OutboxState.failed.rawValue, 0, 0, status, reason)
+                case .dead(let status, let reason): (OutboxState.dead.rawValue, 0, 0, status, reason)
+                case .postponed(let delay): (OutboxState.pending.rawValue, delay, -1, nil, nil)
                 }
                 ids.append(String(id))
-                states.append(state.rawValue)
+                states.append(state)
                 delays.append(String(max(delay, 0)))
                 attempts.append(String(change))
                 statuses.append(status.map(String.init))
@@ -151,7 +170,8 @@ public struct PostgresServiceCallbackOutbox: Sendable {
 
         private static let entryColumns = """
             id, notification_id, service_id, callback_type, state, attempts, last_status_code, last_error,
-            extract(epoch FROM created_at) AS created_at, extract(epoch FROM next_attempt_at) AS next_attempt_at
+            extract(epoch FROM created_at) AS created_at,
+            extract(epoch FROM greatest(next_attempt_at, leased_until)) AS next_attempt_at
             """
 
         /// `$1` state or NULL, `$2` service or NULL, `$3` limit.
@@ -165,7 +185,7 @@ public struct PostgresServiceCallbackOutbox: Sendable {
         /// `$1` state, `$2` service or NULL.
         static let redrive = PreparedStatement(name: "outbox_redrive", sql: """
             UPDATE service_callback_outbox
-               SET state = 'pending', attempts = 0, next_attempt_at = now(), completed_at = NULL
+               SET state = 'pending', attempts = 0, next_attempt_at = now(), leased_until = NULL, completed_at = NULL
              WHERE state = $1::text AND state IN ('failed', 'dead') AND ($2::uuid IS NULL OR service_id = $2::uuid)
             """)
 

@@ -116,6 +116,10 @@ struct ServeSettings {
         var callbackDatabase = database
         callbackDatabase.poolSize = 1
         callbackDatabase.applicationName = "callback-gateway service callbacks"
+        // The dispatcher's commits are claims and settlements. Lost in a crash, a claim's lease or a settlement
+        // leaves the callback due, and it is sent again (at least once, with its idempotency key), so they need not
+        // wait for the WAL flush that every receipt's commit waits for.
+        callbackDatabase.waitsForFlush = false
         self.callbackDatabase = callbackDatabase
         (serviceCallbacks, serviceCallbackNotices) = try command.serviceCallbackOptions.resolve(environment)
         alerts = try Self.alerts(

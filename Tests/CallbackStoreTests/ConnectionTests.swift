@@ -17,6 +17,24 @@ struct ConnectionTests {
         }
     }
 
+    @Test("commits wait for the WAL flush unless the configuration says they need not")
+    func waitsForFlush() async throws {
+        try await TestDatabase.with { database in
+            // The test server's own setting (scripts/test's is the default, on).
+            let serverDefault = try await database.query("SELECT current_setting('synchronous_commit') AS setting").value("setting")
+            for waits in [true, false] {
+                var configuration = DatabaseConfiguration(connectionString: database.url, poolSize: 1)
+                configuration.waitsForFlush = waits
+                let workers = DatabaseWorkers(configuration: configuration)
+                let result = try await workers.run { connection throws(DatabaseError) in
+                    try connection.execute("SELECT current_setting('synchronous_commit') AS setting")
+                }
+                await workers.shutdownAndWait()
+                #expect(result.value("setting") == (waits ? serverDefault : "off"))
+            }
+        }
+    }
+
     @Test("nothing listening: a clear error at once, without the password")
     func refused() async throws {
         let port = try FreePort.find()

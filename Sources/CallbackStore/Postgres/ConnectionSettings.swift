@@ -24,7 +24,8 @@ struct ConnectionSettings {
         // once, from the statistics of that moment: made while `callback_receipts` was empty (a new database, after a
         // TRUNCATE) it scanned the whole table for each receipt's duplicate check until autovacuum next analysed it,
         // which cut throughput by half in the benchmark. Sequential scans are therefore only a last resort.
-        pairs.append(("options", "-c TimeZone=UTC -c client_min_messages=warning -c statement_timeout=\(statementMilliseconds) -c enable_seqscan=off"))
+        let commit = configuration.waitsForFlush ? "" : " -c synchronous_commit=off"
+        pairs.append(("options", "-c TimeZone=UTC -c client_min_messages=warning -c statement_timeout=\(statementMilliseconds) -c enable_seqscan=off\(commit)"))
         pairs.append(("dbname", configuration.connectionString))
         keywords = pairs.map(\.0)
         values = pairs.map(\.1)

@@ -16,6 +16,9 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     /// The most receipts stored together in one transaction (one round trip, one commit) when they arrive faster
     /// than the pool can store them one by one; 1 stores each on its own.
     public var maximumBatchSize: Int
+    /// Whether a commit waits for its WAL to be flushed (`synchronous_commit`). Only work that is safe to lose in a
+    /// crash may turn it off: a lost commit must mean at most a repeat, never a loss.
+    public var waitsForFlush: Bool = true
 
     /// Creates a configuration.
     public init(

@@ -276,7 +276,7 @@ public enum Schema {
             // notification as that change left it: a later change does not rewrite what an earlier callback says.
             // The idempotency key is sent with every attempt of the row. A replica that takes a row sets its lease
             // past the time a send can take, and a replica that dies mid-send leaves the row due again when the
-            // lease runs out. The lease is a column no index reads, and a fifth of each page is left free, so that
+            // lease runs out. The lease is a column no index reads, and half of each page is left free, so that
             // taking a row is a heap-only update (no index entries). A sent row is deleted: it owes nothing more.
             """
             CREATE TABLE IF NOT EXISTS service_callback_outbox (
@@ -294,7 +294,7 @@ public enum Schema {
                 last_error       text,
                 created_at       timestamptz NOT NULL DEFAULT now(),
                 completed_at     timestamptz
-            ) WITH (fillfactor = 80)
+            ) WITH (fillfactor = 50)
             """,
             // The dispatcher's poll: pending rows by when they are due. Partial, so it holds only what is owed.
             """

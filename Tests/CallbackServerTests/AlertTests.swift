@@ -156,7 +156,7 @@ struct AlertTests {
 
     @Test func aFailingWebhookIsLoggedAndRetriedAfterTheCooldownWithTheCountKept() async throws {
         try await WebhookReceiver.withReceiver { receiver in
-            receiver.answer(.status(500))
+            receiver.answer(first: [.status(500)], then: .ok)
             let logs = CapturedLogs()
             let alerter = Self.alerter(receiver, cooldown: .seconds(2), logs: logs)
             try await Self.whileRunning(alerter) {
@@ -175,7 +175,6 @@ struct AlertTests {
                 #expect(event.metadata["occurrences"] == "1")
                 Self.expectNoSecretsLogged(logs)
 
-                receiver.answer(.ok)
                 let retried = await receiver.requests(waitingUpTo: .seconds(20)) { $0.count >= 2 }
                 try #require(retried.count == 2)
                 #expect(retried[1].answeredWith == 200)
@@ -189,7 +188,7 @@ struct AlertTests {
 
     @Test func aStalledWebhookTimesOutIsLoggedAndRetriedAfterTheCooldown() async throws {
         try await WebhookReceiver.withReceiver { receiver in
-            receiver.answer(.stall)
+            receiver.answer(first: [.stall], then: .ok)
             let logs = CapturedLogs()
             let alerter = Self.alerter(receiver, cooldown: .seconds(2), timeout: .milliseconds(300), logs: logs)
             try await Self.whileRunning(alerter) {
@@ -206,7 +205,6 @@ struct AlertTests {
                 #expect(ContinuousClock.now - waited < .seconds(4), "the timeout, not the stall, decides")
                 Self.expectNoSecretsLogged(logs)
 
-                receiver.answer(.ok)
                 let retried = await receiver.requests(waitingUpTo: .seconds(20)) { $0.contains { $0.answeredWith == 200 } }
                 let delivered = retried.filter { $0.answeredWith == 200 }
                 try #require(delivered.count == 1)

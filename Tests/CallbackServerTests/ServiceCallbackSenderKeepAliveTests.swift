@@ -148,6 +148,22 @@ struct ServiceCallbackSenderKeepAliveTests {
         }
     }
 
+    @Test("a reused connection whose answer trickles its body: accepted at the head, closed at the time limit, not reused")
+    func trickledBody() async throws {
+        try await Receiver.with(.init(status: 200, keepAlive: true, script: ["ok", "trickle"])) { receiver in
+            let sender = try ServiceCallbackSender(policy: Self.open, timeout: .milliseconds(1_500))
+            #expect(await sender.send(Self.request(receiver)) == .accepted(status: 200))
+            // The second send reuses the connection; its answer's body never ends.
+            let started = ContinuousClock.now
+            #expect(await sender.send(Self.request(receiver)) == .accepted(status: 200))
+            #expect(try await receiver.wait(for: "closed-by-client"))
+            let closed = ContinuousClock.now - started
+            #expect(closed >= .milliseconds(1_300) && closed < .seconds(6), "\(closed)")
+            #expect(receiver.connections == 1)
+            #expect(sender.idleConnections == 0)
+        }
+    }
+
     @Test("another checked address on the same port gets its own connection")
     func perAddress() async throws {
         try await Receiver.with(.init(status: 200, keepAlive: true, secondAddress: true)) { receiver in

@@ -304,7 +304,8 @@ final class Receiver: Sendable {
         /// reported as `closed-by-client`.
         var keepAlive = false
         /// What to do with each request, in order of arrival over all connections ("ok", "hangup": close the
-        /// connection without answering, "stall"); past the end, as the other settings say.
+        /// connection without answering, "stall", "trickle": a head announcing a 1 MB body, then a byte of it every
+        /// 100 ms until the client hangs up); past the end, as the other settings say.
         var script: [String] = []
         /// Close a kept-alive connection idle this many seconds (reported as `closed-by-server`).
         var idleClose: Double?
@@ -435,7 +436,7 @@ final class Receiver: Sendable {
 
     /// The receiver. A connection is reported as soon as it is accepted, before any TLS handshake.
     static let source = #"""
-    import json, socket, ssl, sys, threading
+    import json, socket, ssl, sys, threading, time
 
     config = json.loads(sys.argv[1])
     lock = threading.Lock()
@@ -542,6 +543,15 @@ final class Receiver: Sendable {
                     try:
                         while True:
                             conn.sendall(b"x" * 16384)
+                    except OSError:
+                        emit(event="closed-by-client")
+                    return
+                if todo == "trickle":
+                    conn.sendall(("%s %d Answer\r\n%sContent-Length: 1000000\r\n\r\n" % (version, status, extra)).encode())
+                    try:
+                        while True:
+                            time.sleep(0.1)
+                            conn.sendall(b"x")
                     except OSError:
                         emit(event="closed-by-client")
                     return

@@ -251,7 +251,8 @@ struct ServeCommand: AsyncParsableCommand {
         let sender: ServiceCallbackSender
         do {
             sender = try ServiceCallbackSender(
-                policy: configuration.policy, timeout: configuration.timeout, extraTrustRootsFile: configuration.trustRootsFile
+                policy: configuration.policy, timeout: configuration.timeout, extraTrustRootsFile: configuration.trustRootsFile,
+                maxIdlePerHost: configuration.gate.maxInFlightPerHost
             )
         } catch {
             logger.critical("cannot start: \(error)")

@@ -10,7 +10,8 @@ import Glibc
 
 /// The transport of services' callbacks against a real receiver on 127.0.0.1: a small Python server in a process of
 /// its own that records every connection (before TLS, so a refused send is seen not to connect at all), the SNI name,
-/// and each request's method, target, headers and body, and answers as told.
+/// and each request's method, target, headers and body, and answers as told (with `Connection: close` unless told to
+/// keep connections alive: see `ServiceCallbackSenderKeepAliveTests`).
 @Suite("ServiceCallbackSender")
 struct ServiceCallbackSenderTests {
     static let token = "secret-bearer-token-4f1c"
@@ -53,10 +54,10 @@ struct ServiceCallbackSenderTests {
                 "content-length": String(Self.body.count),
                 "authorization": "Bearer \(Self.token)",
                 "idempotency-key": "delivery-status:9b7c2a4e:3",
-                "connection": "close",
             ])
-            // Each header once: a duplicate would collapse in the dictionary above.
-            #expect(request.headerLines.count == 7, "\(request.headerLines)")
+            // Each header once: a duplicate would collapse in the dictionary above. No `Connection: close`: the
+            // connection may be kept alive.
+            #expect(request.headerLines.count == 6, "\(request.headerLines)")
             #expect(receiver.events.filter { $0.event == "connection" }.count == 1)
         }
     }
@@ -298,6 +299,22 @@ final class Receiver: Sendable {
         var endless = false
         var cert: String?
         var key: String?
+        /// Keep each connection for the next request, as HTTP/1.1 does (answers without `Connection: close`, unless
+        /// `headers` has it, and closes only when the client asks); a client's close of an idle connection is
+        /// reported as `closed-by-client`.
+        var keepAlive = false
+        /// What to do with each request, in order of arrival over all connections ("ok", "hangup": close the
+        /// connection without answering, "stall", "trickle": a head announcing a 1 MB body, then a byte of it every
+        /// 100 ms until the client hangs up); past the end, as the other settings say.
+        var script: [String] = []
+        /// Close a kept-alive connection idle this many seconds (reported as `closed-by-server`).
+        var idleClose: Double?
+        /// Hold every answer until this many requests have arrived, so that they are all in flight at once.
+        var gate: Int?
+        /// The HTTP version of the answers.
+        var version = "HTTP/1.1"
+        /// Listen on 127.0.0.2 too, on the same port: another address for the same service.
+        var secondAddress = false
     }
 
     /// One thing the receiver saw.
@@ -305,6 +322,8 @@ final class Receiver: Sendable {
         var event: String
         var port: Int?
         var name: String?
+        /// For a connection: the receiver's address it was made to.
+        var address: String?
         var method: String = ""
         var target: String = ""
         var headers: [String: String] = [:]
@@ -312,7 +331,7 @@ final class Receiver: Sendable {
         var body: String = ""
 
         enum CodingKeys: String, CodingKey {
-            case event, port, name, method, target, headers, body
+            case event, port, name, address, method, target, headers, body
             case headerLines = "header_lines"
         }
 
@@ -321,6 +340,7 @@ final class Receiver: Sendable {
             event = try container.decode(String.self, forKey: .event)
             port = try container.decodeIfPresent(Int.self, forKey: .port)
             name = try container.decodeIfPresent(String.self, forKey: .name)
+            address = try container.decodeIfPresent(String.self, forKey: .address)
             method = try container.decodeIfPresent(String.self, forKey: .method) ?? ""
             target = try container.decodeIfPresent(String.self, forKey: .target) ?? ""
             headers = try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
@@ -378,6 +398,22 @@ final class Receiver: Sendable {
         }
     }
 
+    /// How many connections have been made to the receiver.
+    var connections: Int { events.filter { $0.event == "connection" }.count }
+
+    /// How many events of this kind have been seen.
+    func count(_ event: String) -> Int { events.filter { $0.event == event }.count }
+
+    /// Whether `count` events of this kind are seen within `limit`.
+    func wait(for event: String, count: Int, upTo limit: Duration = .seconds(15)) async throws -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while ContinuousClock.now < deadline {
+            if self.count(event) >= count { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
     /// Whether an event of this kind is seen within `limit`.
     func wait(for event: String, upTo limit: Duration = .seconds(15)) async throws -> Bool {
         let deadline = ContinuousClock.now.advanced(by: limit)
@@ -400,7 +436,7 @@ final class Receiver: Sendable {
 
     /// The receiver. A connection is reported as soon as it is accepted, before any TLS handshake.
     static let source = #"""
-    import json, socket, ssl, sys, threading
+    import json, socket, ssl, sys, threading, time
 
     config = json.loads(sys.argv[1])
     lock = threading.Lock()
@@ -424,8 +460,29 @@ final class Receiver: Sendable {
             pass
         emit(event="closed-by-client")
 
+    requests_seen = [0]
+    arrived = threading.Condition(lock)
+
+    def action():
+        """What to do with the request just read, and counts it (for the script and the gate)."""
+        with lock:
+            index = requests_seen[0]
+            requests_seen[0] += 1
+            arrived.notify_all()
+        script = config.get("script") or []
+        if index < len(script):
+            return script[index]
+        return "stall" if config.get("stall") else "ok"
+
+    def wait_for_gate():
+        gate = config.get("gate")
+        if gate:
+            with arrived:
+                arrived.wait_for(lambda: requests_seen[0] >= gate, timeout=20)
+
     def serve(conn):
-        emit(event="connection")
+        emit(event="connection", address=conn.getsockname()[0])
+        keep = config.get("keepAlive")
         conn.settimeout(60)
         try:
             if context:
@@ -435,53 +492,95 @@ final class Receiver: Sendable {
                     emit(event="tls-failed", error=str(error))
                     return
             data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
+            while True:
+                while b"\r\n\r\n" not in data:
+                    idle = keep and not data and config.get("idleClose")
+                    conn.settimeout(idle or 60)
+                    try:
+                        chunk = conn.recv(65536)
+                    except socket.timeout:
+                        if idle:
+                            emit(event="closed-by-server")
+                            return
+                        raise
+                    except ConnectionResetError:
+                        chunk = b""
+                    if not chunk:
+                        if keep and not data:
+                            emit(event="closed-by-client")
+                        return
+                    data += chunk
+                conn.settimeout(60)
+                head, _, data = data.partition(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                method, target, _ = lines[0].split(" ", 2)
+                headers = {}
+                for line in lines[1:]:
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                length = int(headers.get("content-length", "0"))
+                while len(data) < length:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                body, data = data[:length], data[length:]
+                emit(event="request", method=method, target=target, headers=headers, header_lines=lines[1:],
+                     body=body.decode("utf-8", "replace"))
+                todo = action()
+                if todo == "stall":
+                    drain(conn)
                     return
-                data += chunk
-            head, _, body = data.partition(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            method, target, _ = lines[0].split(" ", 2)
-            headers = {}
-            for line in lines[1:]:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-            length = int(headers.get("content-length", "0"))
-            while len(body) < length:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                body += chunk
-            emit(event="request", method=method, target=target, headers=headers, header_lines=lines[1:],
-                 body=body.decode("utf-8", "replace"))
-            if config.get("stall"):
-                drain(conn)
-                return
-            extra = "".join("%s: %s\r\n" % item for item in config.get("headers", {}).items())
-            status = config.get("status", 200)
-            if config.get("endless"):
-                conn.sendall(("HTTP/1.1 %d Answer\r\n%sConnection: close\r\n\r\n" % (status, extra)).encode())
-                try:
-                    while True:
-                        conn.sendall(b"x" * 16384)
-                except OSError:
-                    emit(event="closed-by-client")
-                return
-            answer = b"answer"
-            conn.sendall(("HTTP/1.1 %d Answer\r\n%sContent-Length: %d\r\nConnection: close\r\n\r\n"
-                          % (status, extra, len(answer))).encode() + answer)
+                if todo == "hangup":
+                    emit(event="hung-up")
+                    return
+                wait_for_gate()
+                extra = "".join("%s: %s\r\n" % item for item in config.get("headers", {}).items())
+                status = config.get("status", 200)
+                version = config.get("version", "HTTP/1.1")
+                if config.get("endless"):
+                    conn.sendall(("%s %d Answer\r\n%sConnection: close\r\n\r\n" % (version, status, extra)).encode())
+                    try:
+                        while True:
+                            conn.sendall(b"x" * 16384)
+                    except OSError:
+                        emit(event="closed-by-client")
+                    return
+                if todo == "trickle":
+                    conn.sendall(("%s %d Answer\r\n%sContent-Length: 1000000\r\n\r\n" % (version, status, extra)).encode())
+                    try:
+                        while True:
+                            time.sleep(0.1)
+                            conn.sendall(b"x")
+                    except OSError:
+                        emit(event="closed-by-client")
+                    return
+                answer = b"answer"
+                close = "" if keep else "Connection: close\r\n"
+                conn.sendall(("%s %d Answer\r\n%sContent-Length: %d\r\n%s\r\n"
+                              % (version, status, extra, len(answer), close)).encode() + answer)
+                if not keep or headers.get("connection", "").lower() == "close":
+                    return
         except Exception as error:
             emit(event="error", error=repr(error))
         finally:
             conn.close()
 
+    def accept(listener):
+        while True:
+            conn, _ = listener.accept()
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
-    emit(event="listening", port=listener.getsockname()[1])
-    while True:
-        conn, _ = listener.accept()
-        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+    port = listener.getsockname()[1]
+    if config.get("secondAddress"):
+        second = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        second.bind(("127.0.0.2", port))
+        second.listen(16)
+        threading.Thread(target=accept, args=(second,), daemon=True).start()
+    emit(event="listening", port=port)
+    accept(listener)
     """#
 }

@@ -57,7 +57,8 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
     }
 
     /// Sends until the service group shuts down, then lets the attempts in flight finish (each is bounded by the
-    /// timeout). A database outage is logged (at most twice a minute) and waited out.
+    /// timeout) and closes the sender's idle connections. A database outage is logged (at most twice a minute) and
+    /// waited out.
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             var lastWarning: ContinuousClock.Instant?
@@ -88,6 +89,8 @@ public final class ServiceCallbackDispatcher: Service, Sendable {
                 }
             }
         }
+        // Every attempt has ended: nothing will take the kept-alive connections again.
+        await sender.shutdown()
     }
 
     /// Starts the attempt when its host may take it, or puts it back until the host may.

@@ -4,21 +4,27 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Sends one service callback: one POST over one new connection, and what became of it as a
-/// ``ServiceCallbackAnswer``.
+/// Sends one service callback: one POST, over a kept-alive connection to the same checked address when one is idle,
+/// else over a new one, and what became of it as a ``ServiceCallbackAnswer``.
 ///
-/// The URL's host is resolved here, once, its addresses checked by ``CallbackURLPolicy/check(addresses:of:)``, and the
-/// connection made to exactly the first checked address (DNS pinning): a client that resolved on its own could be
-/// given another address by a second DNS answer, which is how a callback URL would reach inside the network. TLS still
-/// sends the host name (SNI) and verifies the certificate for it.
+/// The URL's host is resolved here, at every send, its addresses checked by ``CallbackURLPolicy/check(addresses:of:)``,
+/// and the request sent to exactly the first checked address (DNS pinning): a client that resolved on its own could
+/// be given another address by a second DNS answer, which is how a callback URL would reach inside the network. TLS
+/// still sends the host name (SNI) and verifies the certificate for it.
 ///
-/// One request per connection (`Connection: close`) and no pooling: callbacks go to many hosts, and the number in
-/// flight per host is the dispatcher's to bound. Redirects are not followed (the registered URL is the one that was
-/// checked). Nothing is logged: the answer says what happened.
+/// Connections are kept alive, because a new TCP (and TLS) connection per callback was much of a callback's cost on
+/// both ends. An idle connection is reused only for the same checked address, port, scheme and TLS name (see
+/// ``ServiceCallbackConnectionPool``), so pinning holds: a host whose DNS answer changed gets a new connection to the
+/// newly checked address. A connection goes back to the pool only after a response read whole, in time, that did not
+/// ask to close it; any error, cancellation or time-out closes it. A reused connection the service had already closed
+/// (it failed before a byte of the answer came) is replaced by a new one once, within the same time limit. The number
+/// in flight per host is still the dispatcher's to bound. Redirects are not followed (the registered URL is the one
+/// that was checked). Nothing is logged: the answer says what happened. ``shutdown()`` closes the idle connections.
 public struct ServiceCallbackSender: Sendable {
     /// Why a sender cannot be made: a start-up error, with what to do about it.
     public struct SetupError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -34,15 +40,21 @@ public struct ServiceCallbackSender: Sendable {
     private let timeout: Duration
     private let tlsContext: NIOSSLContext
     private let eventLoopGroup: any EventLoopGroup
+    private let pool: ServiceCallbackConnectionPool
 
     /// A sender whose every send ends within `timeout`. `extraTrustRootsFile` is a PEM file of CA certificates trusted
     /// in addition to the system's, for services behind a private CA; it is read here, so a file that cannot be read
-    /// is an error at start-up rather than at every send.
+    /// is an error at start-up rather than at every send. `idleTimeout` is how long an unused kept-alive connection
+    /// stays open; `nil` is 4 s, a little less than servers commonly allow (see ``ServiceCallbackConnectionPool``).
+    /// `maxIdlePerHost` is how many are kept per checked address: the attempts in flight to a host at once, so that
+    /// a burst that fills them finds as many connections at the next; `nil` is 8, the default bound.
     public init(
         policy: CallbackURLPolicy,
         timeout: Duration,
         extraTrustRootsFile: String? = nil,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        idleTimeout: Duration? = nil,
+        maxIdlePerHost: Int? = nil
     ) throws(SetupError) {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let extraTrustRootsFile {
@@ -56,7 +68,21 @@ public struct ServiceCallbackSender: Sendable {
         self.policy = policy
         self.timeout = timeout
         self.eventLoopGroup = eventLoopGroup
+        self.pool = ServiceCallbackConnectionPool(
+            idleTimeout: idleTimeout ?? ServiceCallbackConnectionPool.defaultIdleTimeout,
+            maxIdlePerKey: maxIdlePerHost ?? ServiceCallbackConnectionPool.defaultMaxIdlePerKey
+        )
     }
+
+    /// Closes the idle kept-alive connections, and keeps none from now on (a send still works, on a connection of its
+    /// own); returns once they are closed. For when the sender is no longer used, so services see the connections
+    /// end rather than time out.
+    public func shutdown() async {
+        await pool.shutdown()
+    }
+
+    /// How many kept-alive connections are idle now.
+    public var idleConnections: Int { pool.idleCount }
 
     /// The CA certificates in the PEM file at `path`: at least one, or an error naming the file and what to give.
     public static func loadTrustRoots(path: String) throws(SetupError) -> [NIOSSLCertificate] {
@@ -105,7 +131,8 @@ public struct ServiceCallbackSender: Sendable {
         }
     }
 
-    /// Checks, resolves, checks the addresses, connects and exchanges; every step answers cancellation at once.
+    /// Checks, resolves, checks the addresses, takes a kept-alive connection to the address or connects, and exchanges;
+    /// every step answers cancellation at once.
     private func attempt(_ request: ServiceCallbackRequest, deadline: NIODeadline) async -> ServiceCallbackAnswer {
         let target: Target
         switch Target.make(request.url, policy: policy) {
@@ -138,42 +165,123 @@ public struct ServiceCallbackSender: Sendable {
         } catch {
             return .blocked(reason: "the callback host \(target.host) resolved to \(address), which cannot be connected to")
         }
-        return await exchange(request, target: target, address: socketAddress, deadline: deadline)
+        let key = ServiceCallbackConnectionKey(address: address, port: target.port, secure: target.secure, serverName: target.serverName)
+        let head = Self.requestHead(request, target: target)
+        if let idle = pool.take(key) {
+            switch await exchange(head, body: request.body, target: target, key: key, over: .reused(idle), deadline: deadline) {
+            case .answered(let answer):
+                return answer
+            case .stale:
+                // The service closed the kept-alive connection as the request went out, before answering a byte: send
+                // once more, at once, on a new connection and within the same time limit. The service may have seen
+                // the request: callbacks are at least once, and the Idempotency-Key, the same on every attempt, lets
+                // it drop the repeat.
+                if Task.isCancelled { return Self.cancelled(target.host) }
+            }
+        }
+        switch await exchange(head, body: request.body, target: target, key: key, over: .new(socketAddress), deadline: deadline) {
+        case .answered(let answer):
+            return answer
+        case .stale:
+            // Only a reused connection is stale; a new one's loss is answered as it is.
+            return Self.describe(ServiceCallbackClosedEarly(), host: target.host, timeout: timeout)
+        }
     }
 
-    /// Connects to `address`, sends the request and waits for the response head.
-    private func exchange(_ request: ServiceCallbackRequest, target: Target, address: SocketAddress, deadline: NIODeadline) async -> ServiceCallbackAnswer {
-        let eventLoop = eventLoopGroup.next()
-        let answer = eventLoop.makePromise(of: ServiceCallbackResponseHead.self)
-        let head = Self.requestHead(request, target: target)
-        let body = request.body
-        let tls = target.secure ? tlsContext : nil
-        let serverName = target.serverName
-        let connected = ClientBootstrap(group: eventLoop)
-            .connectTimeout(max(deadline - .now(), .milliseconds(1)))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
-                    }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(
-                        ServiceCallbackExchange(head: head, body: body, answer: answer, deadline: deadline, bodyLimit: Self.bodyLimit)
-                    )
-                }
+    /// The connection an exchange is made on.
+    private enum Connection {
+        /// An idle kept-alive connection from the pool.
+        case reused(any Channel)
+        /// A new connection to this (checked) address.
+        case new(SocketAddress)
+    }
+
+    /// What an exchange came to: an answer, or a reused connection lost before the answer began.
+    private enum Outcome {
+        case answered(ServiceCallbackAnswer)
+        case stale
+    }
+
+    /// Sends the request over `connection` and waits for the response head; hands the connection to the pool once
+    /// the response has ended, if it may be reused.
+    private func exchange(
+        _ head: HTTPRequestHead, body: [UInt8], target: Target, key: ServiceCallbackConnectionKey, over connection: Connection,
+        deadline: NIODeadline
+    ) async -> Outcome {
+        let pool = pool
+        let abandoned = Abandoned()
+        // Called on the connection's event loop once its response has ended as a reusable one should. A send that
+        // was cancelled or timed out meanwhile closes the connection rather than leave it to the next send.
+        let release: @Sendable (any Channel) -> Void = { channel in
+            if abandoned.isSet {
+                channel.close(promise: nil)
+            } else {
+                pool.put(channel, for: key)
             }
-            .connect(to: address)
-        connected.whenFailure { answer.fail($0) }
+        }
+        let bodyLimit = Self.bodyLimit
+        let answer: EventLoopPromise<ServiceCallbackResponseHead>
+        let channel: EventLoopFuture<any Channel>
+        switch connection {
+        case .reused(let idle):
+            answer = idle.eventLoop.makePromise(of: ServiceCallbackResponseHead.self)
+            channel = idle.eventLoop.submit {
+                let sync = idle.pipeline.syncOperations
+                let watch = try sync.handler(type: ServiceCallbackConnectionWatch.self)
+                // The previous exchange, over, gives its place to this one.
+                sync.removeHandler(try sync.handler(type: ServiceCallbackExchange.self), promise: nil)
+                try sync.addHandler(ServiceCallbackExchange(
+                    head: head, body: body, answer: answer, deadline: deadline, bodyLimit: bodyLimit, watch: watch, reused: true, release: release
+                ))
+                return idle
+            }
+            channel.whenFailure { error in
+                // Closed since it was taken: the pipeline is gone.
+                answer.fail(ServiceCallbackStaleConnection(underlying: error))
+                idle.close(promise: nil)
+            }
+        case .new(let address):
+            let eventLoop = eventLoopGroup.next()
+            answer = eventLoop.makePromise(of: ServiceCallbackResponseHead.self)
+            let tls = target.secure ? tlsContext : nil
+            let serverName = target.serverName
+            channel = ClientBootstrap(group: eventLoop)
+                .connectTimeout(max(deadline - .now(), .milliseconds(1)))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let sync = channel.pipeline.syncOperations
+                        if let tls {
+                            try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        }
+                        let watch = ServiceCallbackConnectionWatch()
+                        try sync.addHandler(watch)
+                        try sync.addHTTPClientHandlers()
+                        try sync.addHandler(ServiceCallbackExchange(
+                            head: head, body: body, answer: answer, deadline: deadline, bodyLimit: bodyLimit, watch: watch, reused: false,
+                            release: release
+                        ))
+                    }
+                }
+                .connect(to: address)
+            channel.whenFailure { answer.fail($0) }
+            // Once, for the connection's life: a connection the service closes while idle leaves the pool at once.
+            channel.whenSuccess { channel in
+                channel.closeFuture.whenComplete { _ in pool.forget(channel, for: key) }
+            }
+        }
         return await withTaskCancellationHandler {
             do {
                 let response = try await answer.futureResult.get()
-                return Self.classify(response, now: Date())
+                return .answered(Self.classify(response, now: Date()))
+            } catch is ServiceCallbackStaleConnection {
+                return .stale
             } catch {
-                return Self.describe(error, host: target.host, timeout: timeout)
+                return .answered(Self.describe(error, host: target.host, timeout: timeout))
             }
         } onCancel: {
+            abandoned.set()
             answer.fail(CancellationError())
-            connected.whenSuccess { $0.close(promise: nil) }
+            channel.whenSuccess { $0.close(promise: nil) }
         }
     }
 
@@ -236,7 +344,8 @@ public struct ServiceCallbackSender: Sendable {
         .retryable(status: nil, retryAfter: nil, reason: "cancelled before \(host) answered")
     }
 
-    /// The request head: the headers a service's receiver expects, and `Connection: close`.
+    /// The request head: the headers a service's receiver expects. No `Connection` header: HTTP/1.1 keeps the
+    /// connection alive unless either side says otherwise.
     private static func requestHead(_ request: ServiceCallbackRequest, target: Target) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: target.hostHeader)
@@ -245,7 +354,6 @@ public struct ServiceCallbackSender: Sendable {
         headers.add(name: "Content-Length", value: String(request.body.count))
         headers.add(name: "Authorization", value: "Bearer \(request.bearerToken)")
         headers.add(name: "Idempotency-Key", value: request.idempotencyKey)
-        headers.add(name: "Connection", value: "close")
         return HTTPRequestHead(version: .http1_1, method: .POST, uri: target.requestTarget, headers: headers)
     }
 
@@ -268,7 +376,7 @@ public struct ServiceCallbackSender: Sendable {
         value.utf8.allSatisfy { $0 == 9 || (32...126).contains($0) }
     }
 
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
         let (seconds, attoseconds) = duration.components
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
@@ -283,6 +391,15 @@ public struct ServiceCallbackSender: Sendable {
         while fraction.hasSuffix("0") { fraction.removeLast() }
         return fraction.isEmpty ? "\(milliseconds / 1_000) s" : "\(milliseconds / 1_000).\(fraction) s"
     }
+}
+
+/// Set once a send is cancelled or timed out, so its connection is not kept for another.
+private final class Abandoned: Sendable {
+    private let flag = Atomic(false)
+
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    func set() { flag.store(true, ordering: .releasing) }
 }
 
 /// Where a callback URL's request goes, read from the URL once the policy has accepted its form.

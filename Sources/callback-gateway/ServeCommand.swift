@@ -182,6 +182,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // The dispatcher gets a connection of its own: its claims and settlements, several a second, would
         // otherwise queue with the receipts' batches for the same few connections, and the batches would shrink.
+        // Its thread, like the sender's, runs at background niceness (see ServeSettings).
         let callbackWorkers = settings.serviceCallbacks.map { _ in DatabaseWorkers(configuration: settings.callbackDatabase) }
         defer { callbackWorkers?.shutdown() }
         if let callbacks = settings.serviceCallbacks, let callbackWorkers {
@@ -252,7 +253,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             sender = try ServiceCallbackSender(
                 policy: configuration.policy, timeout: configuration.timeout, extraTrustRootsFile: configuration.trustRootsFile,
-                maxIdlePerHost: configuration.gate.maxInFlightPerHost
+                inBackground: true, maxIdlePerHost: configuration.gate.maxInFlightPerHost
             )
         } catch {
             logger.critical("cannot start: \(error)")

@@ -182,7 +182,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // The dispatcher gets a connection of its own: its claims and settlements, several a second, would
         // otherwise queue with the receipts' batches for the same few connections, and the batches would shrink.
-        // Its thread, like the sender's, runs at background niceness (see ServeSettings).
         let callbackWorkers = settings.serviceCallbacks.map { _ in DatabaseWorkers(configuration: settings.callbackDatabase) }
         defer { callbackWorkers?.shutdown() }
         if let callbacks = settings.serviceCallbacks, let callbackWorkers {
@@ -253,7 +252,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             sender = try ServiceCallbackSender(
                 policy: configuration.policy, timeout: configuration.timeout, extraTrustRootsFile: configuration.trustRootsFile,
-                inBackground: true, maxIdlePerHost: configuration.gate.maxInFlightPerHost
+                maxIdlePerHost: configuration.gate.maxInFlightPerHost
             )
         } catch {
             logger.critical("cannot start: \(error)")

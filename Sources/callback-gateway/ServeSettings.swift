@@ -120,9 +120,6 @@ struct ServeSettings {
         // leaves the callback due, and it is sent again (at least once, with its idempotency key), so they need not
         // wait for the WAL flush that every receipt's commit waits for.
         callbackDatabase.waitsForFlush = false
-        // Callbacks wait; receipts are acknowledged. On a busy machine the dispatcher's thread takes the CPU after
-        // the receipts' threads, so that sending callbacks does not slow the answers to providers.
-        callbackDatabase.threadNiceness = ThreadNiceness.background
         self.callbackDatabase = callbackDatabase
         (serviceCallbacks, serviceCallbackNotices) = try command.serviceCallbackOptions.resolve(environment)
         alerts = try Self.alerts(

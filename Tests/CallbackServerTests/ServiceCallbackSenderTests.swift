@@ -1,6 +1,5 @@
 import CallbackCore
 import CallbackServer
-import CallbackStore
 import Foundation
 import Testing
 import TestSupport
@@ -96,19 +95,6 @@ struct ServiceCallbackSenderTests {
                 #expect(wait == nil)
             }
             #expect(try await receiver.requests(count: 1).count == 1)
-        }
-    }
-
-    @Test("in the background, the sender's connections run on a thread of its own at niceness 10, stopped by shutdown")
-    func inBackground() async throws {
-        let before = BackgroundThreads.count()
-        try await Receiver.with(.init(status: 200)) { receiver in
-            let sender = try ServiceCallbackSender(policy: Self.open, timeout: Self.generous, inBackground: true)
-            let started = await BackgroundThreads.count(waitingUntil: { $0 > before })
-            #expect(started == before + 1, "one thread more at niceness \(ThreadNiceness.background)")
-            #expect(await sender.send(Self.request("http://127.0.0.1:\(receiver.port)\(Self.path)")) == .accepted(status: 200))
-            await sender.shutdown()
-            #expect(await BackgroundThreads.count(waitingUntil: { $0 == before }) == before, "the thread ends with the sender")
         }
     }
 
@@ -597,29 +583,4 @@ final class Receiver: Sendable {
     emit(event="listening", port=port)
     accept(listener)
     """#
-}
-
-/// The threads of this process at background niceness, read from `/proc/self/task` as `ps` would.
-enum BackgroundThreads {
-    static func count() -> Int {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.filter { task in
-            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
-                  let end = stat.lastIndex(of: ")")
-            else { return false }
-            // After the command's closing parenthesis come fields 3 onwards; the niceness is field 19.
-            let fields = stat[stat.index(after: end)...].split(separator: " ")
-            return fields.count > 16 && Int32(fields[16]) == ThreadNiceness.background
-        }.count
-    }
-
-    /// The count once `condition` holds for it, or after 5 s.
-    static func count(waitingUntil condition: (Int) -> Bool) async -> Int {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(5))
-        while true {
-            let current = count()
-            if condition(current) || ContinuousClock.now >= deadline { return current }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-    }
 }

@@ -35,20 +35,6 @@ struct ConnectionTests {
         }
     }
 
-    @Test("worker threads run at the niceness the configuration gives")
-    func threadNiceness() async throws {
-        try await TestDatabase.with { database in
-            for niceness: Int32 in [0, ThreadNiceness.background] {
-                var configuration = DatabaseConfiguration(connectionString: database.url, poolSize: 1)
-                configuration.threadNiceness = niceness
-                let workers = DatabaseWorkers(configuration: configuration)
-                let seen = try await workers.run { _ throws(DatabaseError) in ThreadNiceness.currentThread }
-                await workers.shutdownAndWait()
-                #expect(seen == niceness)
-            }
-        }
-    }
-
     @Test("nothing listening: a clear error at once, without the password")
     func refused() async throws {
         let port = try FreePort.find()

@@ -1,5 +1,4 @@
 import CallbackCore
-import CallbackStore
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -41,8 +40,6 @@ public struct ServiceCallbackSender: Sendable {
     private let timeout: Duration
     private let tlsContext: NIOSSLContext
     private let eventLoopGroup: any EventLoopGroup
-    /// The event loop thread this sender started for itself (made `inBackground`), stopped by ``shutdown()``.
-    private let ownedGroup: MultiThreadedEventLoopGroup?
     private let pool: ServiceCallbackConnectionPool
 
     /// A sender whose every send ends within `timeout`. `extraTrustRootsFile` is a PEM file of CA certificates trusted
@@ -51,16 +48,11 @@ public struct ServiceCallbackSender: Sendable {
     /// stays open; `nil` is 4 s, a little less than servers commonly allow (see ``ServiceCallbackConnectionPool``).
     /// `maxIdlePerHost` is how many are kept per checked address: the attempts in flight to a host at once, so that
     /// a burst that fills them finds as many connections at the next; `nil` is 8, the default bound.
-    ///
-    /// `inBackground`, the sender runs its connections on an event loop thread of its own at background niceness
-    /// (``ThreadNiceness/background``) instead of `eventLoopGroup`: sending callbacks then takes the CPU when the
-    /// receipts' event loops do not want it, rather than half of it whenever both do. ``shutdown()`` stops that thread.
     public init(
         policy: CallbackURLPolicy,
         timeout: Duration,
         extraTrustRootsFile: String? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        inBackground: Bool = false,
         idleTimeout: Duration? = nil,
         maxIdlePerHost: Int? = nil
     ) throws(SetupError) {
@@ -75,28 +67,18 @@ public struct ServiceCallbackSender: Sendable {
         }
         self.policy = policy
         self.timeout = timeout
-        if inBackground {
-            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            group.next().execute { ThreadNiceness.setForCurrentThread(ThreadNiceness.background) }
-            self.eventLoopGroup = group
-            ownedGroup = group
-        } else {
-            self.eventLoopGroup = eventLoopGroup
-            ownedGroup = nil
-        }
+        self.eventLoopGroup = eventLoopGroup
         self.pool = ServiceCallbackConnectionPool(
             idleTimeout: idleTimeout ?? ServiceCallbackConnectionPool.defaultIdleTimeout,
             maxIdlePerKey: maxIdlePerHost ?? ServiceCallbackConnectionPool.defaultMaxIdlePerKey
         )
     }
 
-    /// Closes the idle kept-alive connections, and keeps none from now on (a send on a group given to ``init`` still
-    /// works, on a connection of its own); returns once they are closed. For when the sender is no longer used, so
-    /// services see the connections end rather than time out. A sender on a thread of its own stops the thread too,
-    /// and sends nothing more.
+    /// Closes the idle kept-alive connections, and keeps none from now on (a send still works, on a connection of its
+    /// own); returns once they are closed. For when the sender is no longer used, so services see the connections
+    /// end rather than time out.
     public func shutdown() async {
         await pool.shutdown()
-        try? await ownedGroup?.shutdownGracefully()
     }
 
     /// How many kept-alive connections are idle now.

@@ -19,9 +19,6 @@ public struct DatabaseConfiguration: Sendable, Hashable {
     /// Whether a commit waits for its WAL to be flushed (`synchronous_commit`). Only work that is safe to lose in a
     /// crash may turn it off: a lost commit must mean at most a repeat, never a loss.
     public var waitsForFlush: Bool = true
-    /// The worker threads' scheduling niceness (``ThreadNiceness``): 0 for the receipts' path, higher for background
-    /// work that should take the CPU only when the receipts do not want it.
-    public var threadNiceness: Int32 = 0
 
     /// Creates a configuration.
     public init(

@@ -21,7 +21,6 @@ public final class DatabaseWorkers: Sendable {
         for index in 0..<max(configuration.poolSize, 1) {
             running.enter()
             let thread = Thread { [queue, breaker, running] in
-                if configuration.threadNiceness != 0 { ThreadNiceness.setForCurrentThread(configuration.threadNiceness) }
                 let slot = ConnectionSlot(configuration: configuration, breaker: breaker)
                 while let job = queue.next() { job(slot) }
                 slot.close()

@@ -120,7 +120,7 @@ struct ServiceCallbackSenderKeepAliveTests {
             let started = ContinuousClock.now
             #expect(await sender.send(Self.request(receiver)) == .accepted(status: 200))
             #expect(sender.idleConnections == 1)
-            #expect(try await receiver.wait(for: "closed-by-client"))
+            #expect(try await receiver.wait(for: "closed-by-client", upTo: .seconds(30)))
             #expect(ContinuousClock.now - started >= .milliseconds(2_900), "\(ContinuousClock.now - started)")
             #expect(sender.idleConnections == 0)
             #expect(await sender.send(Self.request(receiver)) == .accepted(status: 200))

@@ -50,6 +50,20 @@ public final class RunningProcess: @unchecked Sendable {
     private let errorPath: String
     private let exited = ExitSignal()
 
+    /// Marks every descriptor of the test process above standard error close-on-exec, so a child gets none of them.
+    /// swift-nio opens its sockets without close-on-exec: a child started while another test's connection was open
+    /// held a copy of it, and closing the connection in the test process sent no FIN until that child exited (seen
+    /// as a receiver never told of a close the sender had made).
+    private static func markDescriptorsCloseOnExec() {
+        #if os(Linux)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in entries.compactMap({ Int32($0) }) where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
+        #endif
+    }
+
     init(_ executable: String, _ arguments: [String], environment: [String: String]?) throws {
         let base = NSTemporaryDirectory() + "cbgw-cmd-" + UUID().uuidString
         outputPath = base + ".out"
@@ -60,6 +74,7 @@ public final class RunningProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        Self.markDescriptorsCloseOnExec()
         let environmentPairs = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environmentPairs.map { strdup($0) } + [nil]

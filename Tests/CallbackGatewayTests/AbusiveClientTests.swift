@@ -86,9 +86,10 @@ struct AbusiveClientTests {
                 during.append(try #require(ResidentMemory.of(server.process.pid)))
                 flood.closeAll()
                 // The gateway hands free memory back within about 5 s of a flood's end (MemoryTrimmer looks every
-                // 5 s), 10 s when its first look falls while the connections are still closing.
+                // 5 s), 10 s when its first look falls while the connections are still closing; on a loaded machine,
+                // with the debug build, one flood in a few runs took longer than 15 s to be let go. 30 s at most.
                 var settled = try #require(ResidentMemory.of(server.process.pid))
-                for _ in 0..<15 where settled > resting + resting / 2 {
+                for _ in 0..<30 where settled > resting + resting / 2 {
                     try await Task.sleep(for: .seconds(1))
                     settled = try #require(ResidentMemory.of(server.process.pid))
                 }

@@ -19,7 +19,7 @@ struct AlertWiringTests {
                 defer { server.stop() }
                 #expect(try await server.post("/notifications/sms/mmg", Self.mmg(id, status: 99, nonce: 0), contentType: "application/json").0 == 200)
                 let first = await receiver.requests(waitingUpTo: .seconds(20)) { !$0.isEmpty }
-                try #require(first.count == 1)
+                try #require(first.count == 1, "one alert, not \(first.count); the gateway logged: \(server.process.standardError.suffix(3000))")
                 let text = try #require((try JSONSerialization.jsonObject(with: Data(first[0].body.utf8)) as? [String: String])?["text"])
                 #expect(text.contains("MMG sent a status the mapping does not know:* `99`"))
                 #expect(text.contains("Seen 1 time"))

@@ -255,6 +255,29 @@ struct ServiceCallbackDeliveryTests {
         }
     }
 
+    @Test("a replica with SERVICE_CALLBACKS=off sends nothing; a dispatcher replica that takes no receipts sends what it owes")
+    func separateDispatcher() async throws {
+        try await WebhookReceiver.withReceiver { receiver in
+            try await TestDatabase.with { database in
+                let service = UUID()
+                try await Self.register(database, service: service, url: receiver.url(path: "/cb").absoluteString)
+                let id = try await Self.notification(database, service: service)
+                let receiving = try await Self.gateway(database, ["SERVICE_CALLBACKS": "off"])
+                defer { receiving.stop() }
+                #expect(try await receiving.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
+                #expect(await receiver.requests(after: .seconds(2)).isEmpty, "the receiving replica sends no callback")
+                #expect(try await Self.outbox(database).map(\.state) == ["pending"], "the callback is owed")
+
+                let dispatcher = try await Self.gateway(database, ["JOBS": "off"])
+                defer { dispatcher.stop() }
+                let requests = await receiver.requests(waitingUpTo: .seconds(10)) { !$0.isEmpty }
+                try #require(requests.count == 1, "the dispatcher replica sent it")
+                #expect(Self.json(requests[0].body)["status"] as? String == "delivered")
+                #expect(try await Self.waitForOutboxEmptied(database).isEmpty)
+            }
+        }
+    }
+
     @Test("a host that stalls or fails holds back no other: its attempts are bounded, then paused by the circuit")
     func hostsIsolated() async throws {
         try await WebhookReceiver.withReceiver { slow in

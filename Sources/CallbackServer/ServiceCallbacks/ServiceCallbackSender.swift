@@ -12,7 +12,8 @@ import Glibc
 /// Sends one service callback: one POST, over a kept-alive connection to the same checked address when one is idle,
 /// else over a new one, and what became of it as a ``ServiceCallbackAnswer``.
 ///
-/// The URL's host is resolved here, at every send, its addresses checked by ``CallbackURLPolicy/check(addresses:of:)``,
+/// The URL's host is resolved here (an answer is used for 30 s, and dropped when its address does not answer: see
+/// ``ServiceCallbackResolver``), its addresses checked by ``CallbackURLPolicy/check(addresses:of:)`` at every send,
 /// and the request sent to exactly the first checked address (DNS pinning): a client that resolved on its own could
 /// be given another address by a second DNS answer, which is how a callback URL would reach inside the network. TLS
 /// still sends the host name (SNI) and verifies the certificate for it.
@@ -41,6 +42,7 @@ public struct ServiceCallbackSender: Sendable {
     private let tlsContext: NIOSSLContext
     private let eventLoopGroup: any EventLoopGroup
     private let pool: ServiceCallbackConnectionPool
+    private let resolver: ServiceCallbackResolver
 
     /// A sender whose every send ends within `timeout`. `extraTrustRootsFile` is a PEM file of CA certificates trusted
     /// in addition to the system's, for services behind a private CA; it is read here, so a file that cannot be read
@@ -48,13 +50,17 @@ public struct ServiceCallbackSender: Sendable {
     /// stays open; `nil` is 4 s, a little less than servers commonly allow (see ``ServiceCallbackConnectionPool``).
     /// `maxIdlePerHost` is how many are kept per checked address: the attempts in flight to a host at once, so that
     /// a burst that fills them finds as many connections at the next; `nil` is 8, the default bound.
+    /// `addressLifetime` is how long a host's looked-up addresses are used; `nil` is 30 s, `.zero` looks up at every
+    /// send. `lookup` replaces the system's resolver, for tests.
     public init(
         policy: CallbackURLPolicy,
         timeout: Duration,
         extraTrustRootsFile: String? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         idleTimeout: Duration? = nil,
-        maxIdlePerHost: Int? = nil
+        maxIdlePerHost: Int? = nil,
+        addressLifetime: Duration? = nil,
+        lookup: (@Sendable (String) -> [IPAddress])? = nil
     ) throws(SetupError) {
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let extraTrustRootsFile {
@@ -68,6 +74,9 @@ public struct ServiceCallbackSender: Sendable {
         self.policy = policy
         self.timeout = timeout
         self.eventLoopGroup = eventLoopGroup
+        self.resolver = ServiceCallbackResolver(
+            lifetime: addressLifetime ?? ServiceCallbackResolver.defaultLifetime, lookup: lookup ?? HostAddresses.resolve
+        )
         self.pool = ServiceCallbackConnectionPool(
             idleTimeout: idleTimeout ?? ServiceCallbackConnectionPool.defaultIdleTimeout,
             maxIdlePerKey: maxIdlePerHost ?? ServiceCallbackConnectionPool.defaultMaxIdlePerKey
@@ -111,7 +120,7 @@ public struct ServiceCallbackSender: Sendable {
         let deadline = NIODeadline.now() + Self.timeAmount(timeout)
         // The attempt races a timer, so the bound holds whatever the attempt waits on (the resolver cannot be
         // interrupted); the loser is cancelled, and the attempt answers cancellation promptly.
-        return await withTaskGroup(of: ServiceCallbackAnswer?.self) { group in
+        let answer = await withTaskGroup(of: ServiceCallbackAnswer?.self) { group in
             group.addTask { await self.attempt(request, deadline: deadline) }
             group.addTask {
                 do {
@@ -129,6 +138,10 @@ public struct ServiceCallbackSender: Sendable {
             }
             return Self.cancelled(host)
         }
+        // No HTTP answer (no connection, no answer in time): the address kept for the host may be the reason, so the
+        // next send looks the host up again.
+        if case .retryable(status: nil, _, _) = answer, let host = request.url.host { resolver.forget(host) }
+        return answer
     }
 
     /// Checks, resolves, checks the addresses, takes a kept-alive connection to the address or connects, and exchanges;
@@ -144,7 +157,7 @@ public struct ServiceCallbackSender: Sendable {
         }
         let addresses: [IPAddress]
         do {
-            addresses = try await Self.resolve(target.host, on: eventLoopGroup.next())
+            addresses = try await resolver.addresses(of: target.host, on: eventLoopGroup.next())
         } catch is CancellationError {
             return Self.cancelled(target.host)
         } catch {
@@ -355,20 +368,6 @@ public struct ServiceCallbackSender: Sendable {
         headers.add(name: "Authorization", value: "Bearer \(request.bearerToken)")
         headers.add(name: "Idempotency-Key", value: request.idempotencyKey)
         return HTTPRequestHead(version: .http1_1, method: .POST, uri: target.requestTarget, headers: headers)
-    }
-
-    /// Resolves `host` on NIO's thread pool (getaddrinfo blocks, and must not hold one of Swift's few cooperative
-    /// threads); cancellation throws at once and leaves the lookup to finish unheard.
-    private static func resolve(_ host: String, on eventLoop: any EventLoop) async throws -> [IPAddress] {
-        // An address literal is its own answer: no thread to hop to.
-        if let literal = IPAddress(host) { return [literal] }
-        let resolved = eventLoop.makePromise(of: [IPAddress].self)
-        return try await withTaskCancellationHandler {
-            NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { HostAddresses.resolve(host) }.cascade(to: resolved)
-            return try await resolved.futureResult.get()
-        } onCancel: {
-            resolved.fail(CancellationError())
-        }
     }
 
     /// Whether a header value can carry `value`: visible ASCII, spaces and tabs, nothing that ends a line.

@@ -85,9 +85,10 @@ struct AbusiveClientTests {
                 #expect(try await server.get("/_status").0 == 200)
                 during.append(try #require(ResidentMemory.of(server.process.pid)))
                 flood.closeAll()
-                // The gateway hands free memory back within about 5 s of a flood's end (MemoryTrimmer looks every
-                // 5 s), 10 s when its first look falls while the connections are still closing; on a loaded machine,
-                // with the debug build, one flood in a few runs took longer than 15 s to be let go. 30 s at most.
+                // The gateway hands free memory back within about 10 s of a flood's end: MemoryTrimmer looks every
+                // 5 s and trims at the look that finds the flood gone and at the next (see MemoryTrimSchedule: with
+                // one trim, a look that fell while the connections were still being freed left a flood's memory
+                // mapped until the next flood). 30 s at most, for a loaded machine.
                 var settled = try #require(ResidentMemory.of(server.process.pid))
                 for _ in 0..<30 where settled > resting + resting / 2 {
                     try await Task.sleep(for: .seconds(1))

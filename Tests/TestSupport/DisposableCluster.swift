@@ -29,7 +29,7 @@ public final class DisposableCluster: Sendable {
             "-D", directory, "--auth=trust", "--username=postgres", "--no-locale", "--encoding=UTF8",
         ])
         guard initdb.status == 0 else { throw TestSetupError("initdb failed: \(initdb.standardError)") }
-        let cluster = DisposableCluster(port: try FreePort.find(), directory: directory, binDirectory: binDirectory)
+        let cluster = DisposableCluster(port: try FreePort.belowEphemeralRange(), directory: directory, binDirectory: binDirectory)
         try await cluster.startServer()
         return cluster
     }
@@ -49,7 +49,7 @@ public final class DisposableCluster: Sendable {
             "--checkpoint=fast",
         ])
         guard backup.status == 0 else { throw TestSetupError("pg_basebackup failed: \(backup.standardError)") }
-        let standby = DisposableCluster(port: try FreePort.find(), directory: directory, binDirectory: binDirectory)
+        let standby = DisposableCluster(port: try FreePort.belowEphemeralRange(), directory: directory, binDirectory: binDirectory)
         try await standby.startServer()
         return standby
     }
@@ -66,7 +66,10 @@ public final class DisposableCluster: Sendable {
         let started = try await Command.runAsPostgres(binDirectory + "/pg_ctl", [
             "-D", directory, "-l", directory + "/server.log", "-o", options, "-w", "start",
         ])
-        guard started.status == 0 else { throw TestSetupError("pg_ctl start failed: \(started.standardOutput) \(started.standardError)") }
+        guard started.status == 0 else {
+            let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
+            throw TestSetupError("pg_ctl start failed: \(started.standardOutput) \(started.standardError); the server logged: \(log.suffix(1500))")
+        }
     }
 
     /// Stops the server; `immediate` is the hard stop of a crash. Commits are synchronous in this cluster (only

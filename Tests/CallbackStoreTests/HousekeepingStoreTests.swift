@@ -153,6 +153,12 @@ struct HousekeepingStoreTests {
             let busy = try await runner.run(.timeout, period: period) { _ throws(DatabaseError) in RetentionResult(receipts: 1, complaints: 0) }
             guard case .busy = busy else { Issue.record("expected busy, got \(busy)"); return }
             await other.shutdownAndWait()  // the session ends, and its lock with it
+            // The server ends the session a moment after the client has gone: wait until the lock is let go.
+            for _ in 0..<100 {
+                let held = try await database.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND (classid::bigint << 32) | objid::bigint = $1::bigint", [key])
+                if held.value("n") == "0" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
 
             await #expect(throws: DatabaseError.self) {
                 try await runner.run(.timeout, period: period) { _ throws(DatabaseError) -> RetentionResult in

@@ -202,7 +202,8 @@ struct AlertTests {
                 let waited = ContinuousClock.now
                 let warning = await Self.warning(in: logs, containing: "no answer from the webhook within")
                 #expect(warning != nil)
-                #expect(ContinuousClock.now - waited < .seconds(4), "the timeout, not the stall, decides")
+                // The stall never ends, so any bound shows the timeout decided; a wide one, for a loaded machine.
+                #expect(ContinuousClock.now - waited < .seconds(10), "the timeout, not the stall, decides")
                 Self.expectNoSecretsLogged(logs)
 
                 let retried = await receiver.requests(waitingUpTo: .seconds(20)) { $0.contains { $0.answeredWith == 200 } }

@@ -6,11 +6,17 @@ public struct Migration: Sendable, Hashable {
     public let name: String
     /// The statements, run in one transaction.
     public let statements: [String]
+    /// Statements run before that transaction, each on its own and outside any transaction, without a statement
+    /// timeout: the slow preparations that must not hold a lock against reads and writes for as long as they take
+    /// (`CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`). Each must be safe to run again: a run that fails after
+    /// them and before the transaction commits runs them again next time.
+    public let online: [String]
 
     /// Creates a migration.
-    public init(version: Int, name: String, statements: [String]) {
+    public init(version: Int, name: String, online: [String] = [], statements: [String]) {
         self.version = version
         self.name = name
+        self.online = online
         self.statements = statements
     }
 }

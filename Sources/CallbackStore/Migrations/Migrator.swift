@@ -1,5 +1,9 @@
-/// Brings the schema up to date. Safe to run again, and from several replicas at once: the whole run is one
-/// transaction under an advisory lock, so one replica migrates and the others then find nothing to do.
+import Foundation
+
+/// Brings the schema up to date. Safe to run again, and from several replicas at once: the whole run holds an
+/// advisory lock, so one replica migrates and the others then find nothing to do. The pending migrations run in one
+/// transaction, except that a migration with ``Migration/online`` statements starts a new one after them (those
+/// statements cannot run inside a transaction, or must not hold its locks while they scan a large table).
 public struct Migrator: Sendable {
     private let workers: DatabaseWorkers
     private let migrations: [Migration]
@@ -16,18 +20,38 @@ public struct Migrator: Sendable {
     /// Applies the migrations not yet recorded and returns them, in the order applied.
     public func migrate() async throws(DatabaseError) -> [Migration] {
         try await workers.run { [migrations] connection throws(DatabaseError) in
-            try connection.transaction { () throws(DatabaseError) -> [Migration] in
-                _ = try connection.query(Statements.lock, [Self.lockKey])
-                try connection.execute(Statements.createLedger)
-                let done = Set(try connection.query(Statements.appliedVersions).rows.compactMap { $0[0].flatMap { Int($0) } })
-                var applied: [Migration] = []
-                for migration in migrations where !done.contains(migration.version) {
-                    for statement in migration.statements { try connection.execute(statement) }
-                    _ = try connection.query(Statements.record, [String(migration.version), migration.name])
-                    applied.append(migration)
-                }
-                return applied
+            // A session lock, not a transaction's: the run may span several transactions. A lost connection has
+            // released it already. Polled, not waited for: `CREATE INDEX CONCURRENTLY` waits for every statement
+            // with an older snapshot, and a replica's statement waiting for this lock is one, which PostgreSQL
+            // reports as a deadlock.
+            while try connection.query(Statements.lock, [Self.lockKey]).value("locked") != "t" {
+                Thread.sleep(forTimeInterval: 0.1)
             }
+            defer { if !connection.isBroken { _ = try? connection.query(Statements.unlock, [Self.lockKey]) } }
+            try connection.execute(Statements.createLedger)
+            let done = Set(try connection.query(Statements.appliedVersions).rows.compactMap { $0[0].flatMap { Int($0) } })
+            let pending = migrations.filter { !done.contains($0.version) }
+            var applied: [Migration] = []
+            var start = pending.startIndex
+            while start < pending.endIndex {
+                if !pending[start].online.isEmpty {
+                    // Index builds and validations of a large table take minutes: no statement timeout for them.
+                    try connection.execute("SET statement_timeout = 0")
+                    for statement in pending[start].online { try connection.execute(statement) }
+                    try connection.execute("RESET statement_timeout")
+                }
+                var end = start + 1
+                while end < pending.endIndex, pending[end].online.isEmpty { end += 1 }
+                try connection.transaction { () throws(DatabaseError) in
+                    for migration in pending[start..<end] {
+                        for statement in migration.statements { try connection.execute(statement) }
+                        _ = try connection.query(Statements.record, [String(migration.version), migration.name])
+                    }
+                }
+                applied += pending[start..<end]
+                start = end
+            }
+            return applied
         }
     }
 
@@ -40,7 +64,8 @@ public struct Migrator: Sendable {
     }
 
     private enum Statements {
-        static let lock = PreparedStatement(name: "migrator_lock", sql: "SELECT pg_advisory_xact_lock($1::bigint)")
+        static let lock = PreparedStatement(name: "migrator_lock", sql: "SELECT pg_try_advisory_lock($1::bigint) AS locked")
+        static let unlock = PreparedStatement(name: "migrator_unlock", sql: "SELECT pg_advisory_unlock($1::bigint)")
         static let createLedger = """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version    integer PRIMARY KEY,

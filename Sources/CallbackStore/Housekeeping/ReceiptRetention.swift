@@ -1,8 +1,10 @@
 import CallbackCore
 import Foundation
 
-/// Deletes receipts, complaints, one-time tokens and service callbacks received before a ``RetentionCutoff``, in
-/// batches, one statement each. (A token is kept as long as the receipts: a provider's signature window must stay
+/// Deletes receipts, complaints, one-time tokens and service callbacks received before a ``RetentionCutoff``:
+/// receipts by dropping the day partitions wholly before it (``ReceiptPartitions``), then in batches, one statement
+/// each, the few left in partitions that span the cutoff (the legacy and DEFAULT ones); complaints, tokens and
+/// service callbacks in batches. (A token is kept as long as the receipts: a provider's signature window must stay
 /// within it, so that a request old enough to have lost its token is refused by its timestamp instead.)
 ///
 /// A `waiting` receipt is never deleted, however old: it is a receipt not yet applied, and deleting it would lose
@@ -24,7 +26,7 @@ public struct ReceiptRetention: Sendable {
     public func apply(on connection: PostgresConnection) throws(DatabaseError) -> RetentionResult {
         let parameters = [String(cutoff.deleteBefore.timeIntervalSince1970), String(batchSize)]
         return RetentionResult(
-            receipts: try drain(Statements.receipts, parameters, on: connection),
+            receipts: try ReceiptPartitions.drop(before: cutoff, on: connection) + drain(Statements.receipts, parameters, on: connection),
             complaints: try drain(Statements.complaints, parameters, on: connection),
             tokens: try drain(Statements.tokens, parameters, on: connection),
             serviceCallbacks: try drain(Statements.serviceCallbacks, parameters, on: connection)
@@ -46,8 +48,8 @@ public struct ReceiptRetention: Sendable {
     private enum Statements {
         static let receipts = PreparedStatement(name: "retention_receipts", sql: """
             DELETE FROM callback_receipts
-             WHERE id IN (
-                   SELECT id FROM callback_receipts
+             WHERE (id, received_at) IN (
+                   SELECT id, received_at FROM callback_receipts
                     WHERE received_at < to_timestamp($1::float8) AND outcome <> 'waiting'
                     LIMIT $2::integer
                     FOR UPDATE SKIP LOCKED)

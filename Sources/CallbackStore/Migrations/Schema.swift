@@ -314,5 +314,236 @@ public enum Schema {
                 ON service_callback_outbox (state, service_id, id) WHERE state IN ('failed', 'dead')
             """,
         ]),
+        Migration(version: 15, name: "callback receipts partitioned by day", online: [
+            // The existing table becomes one partition, "legacy", for everything received before a bound. Attaching
+            // it must neither scan it nor build an index while the table is locked against reads and writes, so
+            // what attaching needs is made first, here, while receipts keep flowing: the indexes the partitioned
+            // table has and this one lacks (built concurrently), and CHECK constraints that prove the partition's
+            // range (added NOT VALID, which holds the lock only for a moment, then validated under a lock that lets
+            // reads and writes through). See docs/production.md for how long each step takes on a large table.
+            //
+            // An index build that was interrupted leaves an invalid index that IF NOT EXISTS would keep: dropped
+            // here so that it is built again.
+            #"""
+            DO $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                            WHERE c.relname IN ('callback_receipts_id_received_idx', 'callback_receipts_dedupe_idx')
+                              AND NOT i.indisvalid) THEN
+                    DROP INDEX IF EXISTS callback_receipts_id_received_idx, callback_receipts_dedupe_idx;
+                END IF;
+            END $$
+            """#,
+            // The primary key of a partitioned table includes its partition key.
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS callback_receipts_id_received_idx ON callback_receipts (id, received_at)",
+            // A partitioned table cannot have a unique index on the key alone: each partition keeps a plain one.
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS callback_receipts_dedupe_idx ON callback_receipts (dedupe_key)",
+            // The bound is the start of the day after tomorrow (UTC), or later if a receipt is dated later: every
+            // receipt written until this migration finishes, even one that runs across midnight, satisfies it.
+            // It is kept in the constraint's comment for the step that attaches the table.
+            #"""
+            DO $$
+            DECLARE
+                bound timestamptz;
+            BEGIN
+                IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'callback_receipts_legacy_range') THEN RETURN; END IF;
+                SELECT greatest(date_trunc('day', now() AT TIME ZONE 'UTC') + interval '2 days',
+                                date_trunc('day', max(received_at) AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC'
+                  INTO bound FROM callback_receipts;
+                EXECUTE format('ALTER TABLE callback_receipts ADD CONSTRAINT callback_receipts_legacy_range '
+                               'CHECK (received_at < %L) NOT VALID', bound);
+                EXECUTE format('COMMENT ON CONSTRAINT callback_receipts_legacy_range ON callback_receipts IS %L', bound);
+            END $$
+            """#,
+            "ALTER TABLE callback_receipts VALIDATE CONSTRAINT callback_receipts_legacy_range",
+            // A partition must have the parent's CHECK constraints valid; version 9 added this one NOT VALID.
+            "ALTER TABLE callback_receipts VALIDATE CONSTRAINT callback_receipts_outcome_check",
+        ], statements: [
+            // The partitions, with their bounds read back from the catalog (NULL for MINVALUE, and both for DEFAULT).
+            #"""
+            CREATE OR REPLACE FUNCTION callback_receipts_partitions()
+                RETURNS TABLE (name text, low timestamptz, high timestamptz, is_default boolean)
+                LANGUAGE sql STABLE AS $fn$
+                SELECT c.relname::text,
+                       substring(b.bound FROM $re$FROM \('([^']*)'\)$re$)::timestamptz,
+                       substring(b.bound FROM $re$TO \('([^']*)'\)$re$)::timestamptz,
+                       b.bound = 'DEFAULT'
+                  FROM pg_inherits i
+                  JOIN pg_class c ON c.oid = i.inhrelid
+                 CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b
+                 WHERE i.inhparent = 'callback_receipts'::regclass
+                 ORDER BY 2 NULLS FIRST, 3 NULLS LAST
+            $fn$
+            """#,
+            // A table ready to become a partition: the parent's columns, defaults and CHECK constraints, and each of
+            // the parent's indexes under the parent index's name and a suffix, so that a plan names the index it
+            // reads (`callback_receipts_waiting_due_idx_20261207`). Attaching it then builds nothing.
+            #"""
+            CREATE OR REPLACE FUNCTION callback_receipts_new_partition(part text, suffix text) RETURNS void
+                LANGUAGE plpgsql AS $fn$
+            DECLARE
+                parent_index record;
+            BEGIN
+                EXECUTE format('CREATE TABLE %I (LIKE callback_receipts INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
+                FOR parent_index IN
+                    SELECT c.relname::text AS name, i.indisunique AS is_unique,
+                           substring(pg_get_indexdef(i.indexrelid) FROM ' USING .*$') AS definition
+                      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                     WHERE i.indrelid = 'callback_receipts'::regclass AND NOT i.indisprimary
+                LOOP
+                    EXECUTE format('CREATE %s INDEX %I ON %I %s', CASE WHEN parent_index.is_unique THEN 'UNIQUE' ELSE '' END,
+                                   parent_index.name || '_' || suffix, part, parent_index.definition);
+                END LOOP;
+                EXECUTE format('ALTER TABLE %I ADD PRIMARY KEY (id, received_at)', part);
+            END
+            $fn$
+            """#,
+            // Adds the partition of one UTC day unless a partition covers it already. The receipts the DEFAULT
+            // partition took for that day move into it. Attaching locks the parent only against other schema
+            // changes (SHARE UPDATE EXCLUSIVE); receipts keep flowing.
+            #"""
+            CREATE OR REPLACE FUNCTION callback_receipts_add_day(day date) RETURNS boolean LANGUAGE plpgsql AS $fn$
+            DECLARE
+                part text := 'callback_receipts_' || to_char(day, 'YYYYMMDD');
+                day_start timestamptz := day::timestamp AT TIME ZONE 'UTC';
+                day_end timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
+            BEGIN
+                IF EXISTS (SELECT 1 FROM callback_receipts_partitions() p
+                            WHERE NOT p.is_default AND coalesce(p.low, '-infinity') < day_end AND p.high > day_start) THEN
+                    RETURN false;
+                END IF;
+                PERFORM callback_receipts_new_partition(part, to_char(day, 'YYYYMMDD'));
+                EXECUTE format($q$
+                    WITH moved AS (
+                        DELETE FROM callback_receipts_default WHERE received_at >= $1 AND received_at < $2 RETURNING *
+                    )
+                    INSERT INTO %I SELECT * FROM moved
+                    $q$, part) USING day_start, day_end;
+                EXECUTE format('ALTER TABLE callback_receipts ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                               part, day_start, day_end);
+                RETURN true;
+            END
+            $fn$
+            """#,
+            // Removes a whole partition and returns how many receipts went with it. Its `waiting` receipts are not
+            // among them: once the partition is detached its range belongs to no partition, so they move, with
+            // their ids and times, into the DEFAULT partition. Detaching locks the parent against reads and writes
+            // (ACCESS EXCLUSIVE) until the end of this transaction, which copies the few waiting receipts and
+            // unlinks the files; the count is taken before, under no lock of the parent. A caller sets lock_timeout
+            // so that a long query on the table delays the drop instead of queueing every receipt behind it.
+            #"""
+            CREATE OR REPLACE FUNCTION callback_receipts_drop_partition(part text) RETURNS bigint LANGUAGE plpgsql AS $fn$
+            DECLARE
+                total bigint;
+                kept bigint;
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM callback_receipts_partitions() p WHERE p.name = part AND NOT p.is_default) THEN
+                    RAISE EXCEPTION '% is not a partition of callback_receipts', part;
+                END IF;
+                EXECUTE format('SELECT count(*) FROM %I', part) INTO total;
+                EXECUTE format('ALTER TABLE callback_receipts DETACH PARTITION %I', part);
+                EXECUTE format('INSERT INTO callback_receipts OVERRIDING SYSTEM VALUE SELECT * FROM %I WHERE outcome = %L',
+                               part, 'waiting');
+                GET DIAGNOSTICS kept = ROW_COUNT;
+                EXECUTE format('DROP TABLE %I', part);
+                RETURN total - kept;
+            END
+            $fn$
+            """#,
+            // Whether a receipt with this key is stored, in any partition. Two identical bodies arriving at once (from
+            // two replicas) take the same transaction-level advisory lock, so the second checks only once the first
+            // has committed or rolled back; and, VOLATILE, the check takes a snapshot of its own after the lock,
+            // where the calling statement's, taken before the wait, would not show the first body's receipt. The
+            // two-key form keeps these locks apart from the migrator's and the jobs' (single bigint keys); "cbgw" is
+            // the first key, the first four bytes of the SHA-256 the second.
+            #"""
+            CREATE OR REPLACE FUNCTION callback_receipt_seen(key bytea) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $fn$
+            BEGIN
+                PERFORM pg_advisory_xact_lock(1667393399, ('x' || encode(substring(key FROM 1 FOR 4), 'hex'))::bit(32)::integer);
+                RETURN EXISTS (SELECT 1 FROM callback_receipts WHERE dedupe_key = key);
+            END
+            $fn$
+            """#,
+            // The conversion, under the lock this transaction takes on the old table: renames, a primary key and
+            // an attach that use what the online steps prepared, and no scan of the receipts. The identity moves
+            // to the new table at the old sequence's next value, so ids stay unique and increasing.
+            #"""
+            DO $$
+            DECLARE
+                bound timestamptz := obj_description(
+                    (SELECT oid FROM pg_constraint WHERE conname = 'callback_receipts_legacy_range'), 'pg_constraint')::timestamptz;
+                next_id bigint;
+                old_index record;
+            BEGIN
+                ALTER TABLE callback_receipts RENAME TO callback_receipts_legacy;
+                ALTER TABLE callback_receipts_legacy DROP CONSTRAINT callback_receipts_pkey,
+                                                     DROP CONSTRAINT callback_receipts_dedupe_key_key;
+                ALTER TABLE callback_receipts_legacy
+                    ADD CONSTRAINT callback_receipts_legacy_pkey PRIMARY KEY USING INDEX callback_receipts_id_received_idx;
+                FOR old_index IN
+                    SELECT c.relname::text AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                     WHERE i.indrelid = 'callback_receipts_legacy'::regclass AND NOT i.indisprimary
+                LOOP
+                    EXECUTE format('ALTER INDEX %I RENAME TO %I', old_index.name, old_index.name || '_legacy');
+                END LOOP;
+                SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END INTO next_id FROM callback_receipts_id_seq;
+                ALTER TABLE callback_receipts_legacy ALTER COLUMN id DROP IDENTITY;
+
+                CREATE TABLE callback_receipts (
+                    id                 bigint GENERATED ALWAYS AS IDENTITY,
+                    provider           text NOT NULL,
+                    received_at        timestamptz NOT NULL DEFAULT now(),
+                    content_type       text,
+                    raw_body           text NOT NULL,
+                    provider_reference text,
+                    notification_id    uuid,
+                    raw_status         text NOT NULL,
+                    detail_code        text,
+                    mapped_target      text,
+                    outcome            text NOT NULL,
+                    status_written     text,
+                    attempts           integer NOT NULL DEFAULT 1,
+                    next_attempt_at    timestamptz,
+                    provider_timestamp timestamptz,
+                    dedupe_key         bytea NOT NULL,
+                    history_version    integer,
+                    updated_at         timestamptz,
+                    PRIMARY KEY (id, received_at),
+                    CONSTRAINT callback_receipts_outcome_check CHECK (outcome = ANY (
+                        '{applied,duplicate,waiting,orphaned,unmapped,complaint,ignored,invalid}'::text[]))
+                ) PARTITION BY RANGE (received_at);
+                EXECUTE format('ALTER TABLE callback_receipts ALTER COLUMN id RESTART WITH %s', next_id);
+                -- The indexes of versions 2 to 13, and the key's, now one per partition.
+                CREATE INDEX callback_receipts_dedupe_idx ON callback_receipts (dedupe_key);
+                CREATE INDEX callback_receipts_notification_idx ON callback_receipts (notification_id);
+                CREATE INDEX callback_receipts_received_stats_idx ON callback_receipts (received_at) INCLUDE (provider, outcome);
+                CREATE INDEX callback_receipts_waiting_notification_idx ON callback_receipts (notification_id)
+                    WHERE outcome = 'waiting' AND notification_id IS NOT NULL;
+                CREATE INDEX callback_receipts_waiting_by_reference_idx ON callback_receipts (provider_reference)
+                    WHERE outcome = 'waiting' AND provider_reference IS NOT NULL;
+                CREATE INDEX callback_receipts_waiting_due_idx ON callback_receipts (next_attempt_at)
+                    WHERE outcome = 'waiting' AND next_attempt_at IS NOT NULL;
+                CREATE INDEX callback_receipts_unmapped_idx ON callback_receipts (provider, raw_status, detail_code, received_at)
+                    WHERE outcome = 'unmapped';
+
+                -- A new installation has nothing to keep: its days start today.
+                IF EXISTS (SELECT 1 FROM callback_receipts_legacy) THEN
+                    EXECUTE format('ALTER TABLE callback_receipts ATTACH PARTITION callback_receipts_legacy '
+                                   'FOR VALUES FROM (MINVALUE) TO (%L)', bound);
+                ELSE
+                    DROP TABLE callback_receipts_legacy;
+                END IF;
+                -- Whatever no day's partition takes (a provider's clock far off, a day not yet created) lands here,
+                -- so that no receipt is ever refused for its time.
+                PERFORM callback_receipts_new_partition('callback_receipts_default', 'default');
+                ALTER TABLE callback_receipts ATTACH PARTITION callback_receipts_default DEFAULT;
+            END $$
+            """#,
+            // Today and the two days after it; the retention job adds the days after those as they come.
+            """
+            SELECT callback_receipts_add_day((now() AT TIME ZONE 'UTC')::date + ahead)
+              FROM generate_series(0, 2) AS ahead
+            """,
+        ]),
     ]
 }

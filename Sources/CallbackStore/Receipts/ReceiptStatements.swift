@@ -60,6 +60,11 @@ enum ReceiptStatements {
         "receipt_\(kind)\(effect == .complaint ? "_complaint" : "")\(claim ? "_claiming_token" : "")_by_\(by)"
     }
 
+    /// A receipt is stored once per body: `callback_receipt_seen` (migration 15) takes a lock on the body's key
+    /// for the rest of the transaction and then looks for the key in every partition, so that an identical body
+    /// stored at the same moment by another replica is seen once that one commits. (A partitioned table has no
+    /// unique index on the key alone for `ON CONFLICT` to wait on.)
+    ///
     /// Stores a new receipt and applies it. Extra parameters: `$12` provider, `$13` raw body, `$14` content type,
     /// `$15` raw status, `$16` detail code, `$17` provider timestamp (Unix seconds), `$18` the outcomes when nothing
     /// is written by the status found, `$19` the outcome behind an earlier waiting receipt, and in the claiming form
@@ -98,7 +103,7 @@ enum ReceiptStatements {
         ),
         \(claimed)
         resent AS (
-            SELECT 1 FROM callback_receipts r WHERE r.dedupe_key = (SELECT dedupe_key FROM key)
+            SELECT 1 WHERE callback_receipt_seen((SELECT dedupe_key FROM key))
         ),
         seen AS (
             SELECT 1 FROM resent \(tokenTaken)
@@ -128,7 +133,6 @@ enum ReceiptStatements {
                    to_timestamp($17::float8), key.dedupe_key, (SELECT version FROM changed)
               FROM decided d, key
              WHERE NOT EXISTS (SELECT 1 FROM seen)
-            ON CONFLICT (dedupe_key) DO NOTHING
             RETURNING id, outcome
         )
         \(summary(
@@ -150,7 +154,7 @@ enum ReceiptStatements {
         stored AS (
             INSERT INTO callback_receipts (provider, content_type, raw_body, raw_status, outcome, dedupe_key)
             SELECT $1::text, $3::text, $2::text, '', 'invalid', key.dedupe_key FROM key
-            ON CONFLICT (dedupe_key) DO NOTHING
+             WHERE NOT callback_receipt_seen(key.dedupe_key)
             RETURNING id, outcome
         )
         SELECT COALESCE((SELECT outcome FROM stored), 'duplicate') AS outcome,

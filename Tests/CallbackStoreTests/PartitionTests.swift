@@ -21,10 +21,12 @@ struct PartitionTests {
         return (row.value("part"), row.value("id"))
     }
 
+    /// Stores a receipt as the gateway would: a waiting one has its next attempt set.
     static func insert(_ database: TestDatabase, body: String, outcome: ReceiptOutcome = .applied, at instant: Date) async throws {
         try await database.query("""
-            INSERT INTO callback_receipts (provider, received_at, raw_body, raw_status, outcome, dedupe_key)
-            VALUES ('firetext', to_timestamp($2::float8), $1::text, '0', $3::text, sha256(convert_to($1::text, 'UTF8')))
+            INSERT INTO callback_receipts (provider, received_at, raw_body, raw_status, outcome, next_attempt_at, dedupe_key)
+            VALUES ('firetext', to_timestamp($2::float8), $1::text, '0', $3::text,
+                    CASE WHEN $3::text = 'waiting' THEN now() END, sha256(convert_to($1::text, 'UTF8')))
             """, [body, String(instant.timeIntervalSince1970), outcome.rawValue])
     }
 

@@ -2,10 +2,10 @@ import CallbackCore
 import Foundation
 
 /// Deletes receipts, complaints, one-time tokens and service callbacks received before a ``RetentionCutoff``:
-/// receipts by dropping the day partitions wholly before it (``ReceiptPartitions``), then in batches, one statement
-/// each, the few left in partitions that span the cutoff (the legacy and DEFAULT ones); complaints, tokens and
-/// service callbacks in batches. (A token is kept as long as the receipts: a provider's signature window must stay
-/// within it, so that a request old enough to have lost its token is refused by its timestamp instead.)
+/// receipts by dropping the day partitions wholly before it (``ReceiptPartitions``), then those left in partitions
+/// that span it (the legacy and DEFAULT ones) in batches, one statement each, as complaints, tokens and service
+/// callbacks are. (A token is kept as long as the receipts: a provider's signature window must stay within it, so
+/// that a request old enough to have lost its token is refused by its timestamp instead.)
 ///
 /// A `waiting` receipt is never deleted, however old: it is a receipt not yet applied, and deleting it would lose
 /// it; nor is a pending service callback, which is still owed. Notifications and their history belong to the
@@ -44,7 +44,7 @@ public struct ReceiptRetention: Sendable {
     }
 
     /// `$1` cutoff (Unix seconds), `$2` batch size. Rows another transaction holds (a receipt being re-driven)
-    /// are skipped rather than waited for.
+    /// are skipped rather than waited for. Receipts are named by `(id, received_at)`, each partition's primary key.
     private enum Statements {
         static let receipts = PreparedStatement(name: "retention_receipts", sql: """
             DELETE FROM callback_receipts

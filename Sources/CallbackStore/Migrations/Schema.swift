@@ -429,7 +429,10 @@ public enum Schema {
             // among them: once the partition is detached its range belongs to no partition, so they move, with
             // their ids and times, into the DEFAULT partition. Detaching locks the parent against reads and writes
             // (ACCESS EXCLUSIVE) until the end of this transaction, which copies the few waiting receipts and
-            // unlinks the files; the count is taken before, under no lock of the parent. A caller sets lock_timeout
+            // unlinks the files; the count is taken before, under no lock of the parent. A waiting receipt always
+            // has its next attempt set (the receipt statements and the retrier set it whenever the outcome is
+            // `waiting`), so `next_attempt_at IS NOT NULL` adds no condition but finds them through the retrier's
+            // partial index instead of reading the whole day while the parent is locked. A caller sets lock_timeout
             // so that a long query on the table delays the drop instead of queueing every receipt behind it.
             #"""
             CREATE OR REPLACE FUNCTION callback_receipts_drop_partition(part text) RETURNS bigint LANGUAGE plpgsql AS $fn$
@@ -442,8 +445,8 @@ public enum Schema {
                 END IF;
                 EXECUTE format('SELECT count(*) FROM %I', part) INTO total;
                 EXECUTE format('ALTER TABLE callback_receipts DETACH PARTITION %I', part);
-                EXECUTE format('INSERT INTO callback_receipts OVERRIDING SYSTEM VALUE SELECT * FROM %I WHERE outcome = %L',
-                               part, 'waiting');
+                EXECUTE format('INSERT INTO callback_receipts OVERRIDING SYSTEM VALUE SELECT * FROM %I '
+                               'WHERE outcome = %L AND next_attempt_at IS NOT NULL', part, 'waiting');
                 GET DIAGNOSTICS kept = ROW_COUNT;
                 EXECUTE format('DROP TABLE %I', part);
                 RETURN total - kept;

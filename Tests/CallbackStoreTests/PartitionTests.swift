@@ -152,7 +152,12 @@ struct PartitionTests {
         }
     }
 
-    @Test("the statistics query reads each day's partition from its own received_at index alone")
+    /// Each day's partition is read through one of its own indexes, with the range as the index condition. Which
+    /// one is the planner's choice: the `received_at` index alone (index-only) once the visibility map says the day's
+    /// pages are all visible, as it does for a day vacuumed after its receipts stopped coming; while other
+    /// transactions keep them from being so (the tests run in parallel), reading the primary key `(id, received_at)`
+    /// costs as much.
+    @Test("the statistics query reads only the days asked for, each through an index of its own partition")
     func statsPerPartition() async throws {
         try await TestDatabase.with { database in
             let days = (1...3).map { Self.today.adding(days: -$0) }
@@ -178,9 +183,14 @@ struct PartitionTests {
                 defer { _ = try? connection.execute("RESET enable_seqscan") }
                 return try connection.execute("EXPLAIN " + sql).rows.compactMap { $0.first ?? nil }
             }
-            let scans = plan.filter { $0.contains("Scan") && $0.contains(" on callback_receipts_") }
-            #expect(scans.count == 3, "only the three days' partitions are read: \(plan)")
-            for scan in scans { #expect(scan.contains("Index Only Scan using callback_receipts_received_stats_idx_"), "\(plan)") }
+            #expect(!plan.contains { $0.contains("Seq Scan") }, "\(plan)")
+            for day in days.map(Self.suffix) {
+                #expect(plan.contains { $0.contains("Index") && $0.contains("Scan") && $0.contains("_\(day)") }, "\(day): \(plan)")
+            }
+            let read = Set(plan.compactMap { line in
+                line.range(of: #"callback_receipts_(\d{8}|default|legacy)\b"#, options: .regularExpression).map { String(line[$0]) }
+            })
+            #expect(read.count == 3, "only the three days' partitions are read: \(plan)")
         }
     }
 

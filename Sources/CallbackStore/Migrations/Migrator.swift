@@ -37,8 +37,8 @@ public struct Migrator: Sendable {
                 if !pending[start].online.isEmpty {
                     // Index builds and validations of a large table take minutes: no statement timeout for them.
                     try connection.execute("SET statement_timeout = 0")
+                    defer { if !connection.isBroken { _ = try? connection.execute("RESET statement_timeout") } }
                     for statement in pending[start].online { try connection.execute(statement) }
-                    try connection.execute("RESET statement_timeout")
                 }
                 var end = start + 1
                 while end < pending.endIndex, pending[end].online.isEmpty { end += 1 }

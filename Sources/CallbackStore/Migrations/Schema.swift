@@ -340,13 +340,19 @@ public enum Schema {
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS callback_receipts_dedupe_idx ON callback_receipts (dedupe_key)",
             // The bound is the start of the day after tomorrow (UTC), or later if a receipt is dated later: every
             // receipt written until this migration finishes, even one that runs across midnight, satisfies it.
-            // It is kept in the constraint's comment for the step that attaches the table.
+            // It is kept in the constraint's comment for the step that attaches the table. One left by a run that
+            // failed after this step is made again when less than a day is left before its bound, so that receipts
+            // the old version stores meanwhile are never refused by it.
             #"""
             DO $$
             DECLARE
                 bound timestamptz;
             BEGIN
-                IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'callback_receipts_legacy_range') THEN RETURN; END IF;
+                SELECT obj_description(oid, 'pg_constraint')::timestamptz INTO bound
+                  FROM pg_constraint
+                 WHERE conname = 'callback_receipts_legacy_range' AND conrelid = 'callback_receipts'::regclass;
+                IF bound >= now() + interval '1 day' THEN RETURN; END IF;
+                ALTER TABLE callback_receipts DROP CONSTRAINT IF EXISTS callback_receipts_legacy_range;
                 SELECT greatest(date_trunc('day', now() AT TIME ZONE 'UTC') + interval '2 days',
                                 date_trunc('day', max(received_at) AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC'
                   INTO bound FROM callback_receipts;
@@ -474,7 +480,9 @@ public enum Schema {
             DO $$
             DECLARE
                 bound timestamptz := obj_description(
-                    (SELECT oid FROM pg_constraint WHERE conname = 'callback_receipts_legacy_range'), 'pg_constraint')::timestamptz;
+                    (SELECT oid FROM pg_constraint
+                      WHERE conname = 'callback_receipts_legacy_range' AND conrelid = 'callback_receipts'::regclass),
+                    'pg_constraint')::timestamptz;
                 next_id bigint;
                 old_index record;
             BEGIN

@@ -21,7 +21,7 @@ struct OneTimeTokenRaceTests {
                 return receipt
             }
             for (other, wantReplayed) in [(receipt("delivered", .delivered), false), (receipt("failed", .permanentFailure), true)] {
-                _ = try await database.query("TRUNCATE callback_receipts, webhook_tokens")
+                _ = try await database.query("TRUNCATE callback_receipts, callback_receipt_keys, callback_receipts_waiting, webhook_tokens")
                 let write = ReceiptWrite(receipt("delivered", .delivered), retryDelay: 1)
                 let original = try await RowLock.hold(in: database) { connection throws(DatabaseError) in
                     let steps = try connection.pipeline([ReceiptStatements.command(write)])

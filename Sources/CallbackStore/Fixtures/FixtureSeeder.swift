@@ -61,8 +61,15 @@ public struct FixtureSeeder: Sendable {
     }
 
     private enum Statements {
+        /// The receipt is found by the time its key was stored with, so that only that day's partition is read.
         static let forgetReceipt = PreparedStatement(name: "fixture_forget_receipt", sql: """
-            DELETE FROM callback_receipts WHERE dedupe_key = sha256(convert_to($1::text || E'\\n' || $2::text, 'UTF8'))
+            WITH key AS (
+                DELETE FROM callback_receipt_keys
+                 WHERE dedupe_key = sha256(convert_to($1::text || E'\\n' || $2::text, 'UTF8'))
+                RETURNING dedupe_key, received_at
+            )
+            DELETE FROM callback_receipts r USING key
+             WHERE r.received_at = key.received_at AND r.dedupe_key = key.dedupe_key
             """)
         /// The one-time tokens a fixture's body holds (a test database's table is small: it is read whole).
         static let forgetTokens = PreparedStatement(name: "fixture_forget_tokens", sql: """
@@ -72,7 +79,9 @@ public struct FixtureSeeder: Sendable {
             WITH receipts AS (
                 DELETE FROM callback_receipts
                  WHERE notification_id = $1::uuid OR ($2::text IS NOT NULL AND provider_reference = $2::text)
+                RETURNING dedupe_key
             ),
+            keys AS (DELETE FROM callback_receipt_keys WHERE dedupe_key IN (SELECT dedupe_key FROM receipts)),
             complaints AS (DELETE FROM complaints WHERE notification_id = $1::uuid),
             history AS (DELETE FROM notification_history WHERE id = $1::uuid)
             DELETE FROM notifications WHERE id = $1::uuid

@@ -4,11 +4,12 @@ import Foundation
 /// Deletes receipts, complaints, one-time tokens and service callbacks received before a ``RetentionCutoff``:
 /// receipts by dropping the day partitions wholly before it (``ReceiptPartitions``), then those left in partitions
 /// that span it (the legacy and DEFAULT ones) in batches, one statement each, as complaints, tokens and service
-/// callbacks are. (A token is kept as long as the receipts: a provider's signature window must stay within it, so
-/// that a request old enough to have lost its token is refused by its timestamp instead.)
+/// callbacks are; the receipts' keys, which make a resend a duplicate, likewise. (A token is kept as long as the
+/// receipts: a provider's signature window must stay within it, so that a request old enough to have lost its token
+/// is refused by its timestamp instead.)
 ///
 /// A `waiting` receipt is never deleted, however old: it is a receipt not yet applied, and deleting it would lose
-/// it; nor is a pending service callback, which is still owed. Notifications and their history belong to the
+/// it; its key stays with it. Nor is a pending service callback, which is still owed. Notifications and their history belong to the
 /// platform, not to the gateway, and are never touched.
 public struct ReceiptRetention: Sendable {
     /// Rows older than this are deleted.
@@ -25,8 +26,11 @@ public struct ReceiptRetention: Sendable {
     /// Deletes batch after batch until one comes back short.
     public func apply(on connection: PostgresConnection) throws(DatabaseError) -> RetentionResult {
         let parameters = [String(cutoff.deleteBefore.timeIntervalSince1970), String(batchSize)]
+        let receipts = try ReceiptPartitions.drop(before: cutoff, on: connection) + drain(Statements.receipts, parameters, on: connection)
+        // As many as the receipts, give or take the resends of bodies whose receipts went; not reported apart.
+        _ = try drain(Statements.keys, parameters, on: connection)
         return RetentionResult(
-            receipts: try ReceiptPartitions.drop(before: cutoff, on: connection) + drain(Statements.receipts, parameters, on: connection),
+            receipts: receipts,
             complaints: try drain(Statements.complaints, parameters, on: connection),
             tokens: try drain(Statements.tokens, parameters, on: connection),
             serviceCallbacks: try drain(Statements.serviceCallbacks, parameters, on: connection)
@@ -55,6 +59,16 @@ public struct ReceiptRetention: Sendable {
                     FOR UPDATE SKIP LOCKED)
                -- Checked again on the row as locked: a re-drive may have made it wait again.
                AND outcome <> 'waiting'
+            """)
+        /// By the keys' `received_at` index; a waiting receipt's key is found in the small table of them.
+        static let keys = PreparedStatement(name: "retention_receipt_keys", sql: """
+            DELETE FROM callback_receipt_keys
+             WHERE dedupe_key IN (
+                   SELECT k.dedupe_key FROM callback_receipt_keys k
+                    WHERE k.received_at < to_timestamp($1::float8)
+                      AND NOT EXISTS (SELECT 1 FROM callback_receipts_waiting w WHERE w.dedupe_key = k.dedupe_key)
+                    LIMIT $2::integer
+                    FOR UPDATE SKIP LOCKED)
             """)
         static let tokens = PreparedStatement(name: "retention_webhook_tokens", sql: """
             DELETE FROM webhook_tokens

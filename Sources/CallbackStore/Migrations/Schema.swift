@@ -328,16 +328,36 @@ public enum Schema {
             DO $$
             BEGIN
                 IF EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                            WHERE c.relname IN ('callback_receipts_id_received_idx', 'callback_receipts_dedupe_idx')
-                              AND NOT i.indisvalid) THEN
-                    DROP INDEX IF EXISTS callback_receipts_id_received_idx, callback_receipts_dedupe_idx;
+                            WHERE c.relname = 'callback_receipts_id_received_idx' AND NOT i.indisvalid) THEN
+                    DROP INDEX callback_receipts_id_received_idx;
                 END IF;
             END $$
             """#,
             // The primary key of a partitioned table includes its partition key.
             "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS callback_receipts_id_received_idx ON callback_receipts (id, received_at)",
-            // A partitioned table cannot have a unique index on the key alone: each partition keeps a plain one.
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS callback_receipts_dedupe_idx ON callback_receipts (dedupe_key)",
+            // A partitioned table cannot have a unique index on the body's key alone, and a lookup of the key in
+            // every partition would lock and open each of them for every receipt: the keys get an unpartitioned
+            // table of their own, which `ON CONFLICT` can wait on as it did on the old unique index. Filled here
+            // with the keys stored so far, while receipts keep flowing (one long statement: on a large table, minutes;
+            // it blocks no one); the conversion copies under its lock only the keys stored since this copy began,
+            // whose time is kept in the table's comment. A receipt's transaction is far shorter than the hour
+            // of margin, so a receipt that began before the copy and committed after it is among them.
+            """
+            CREATE TABLE IF NOT EXISTS callback_receipt_keys (
+                dedupe_key  bytea PRIMARY KEY,
+                received_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS callback_receipt_keys_received_idx ON callback_receipt_keys (received_at)",
+            #"""
+            DO $$
+            BEGIN
+                EXECUTE format('COMMENT ON TABLE callback_receipt_keys IS %L', now());
+                INSERT INTO callback_receipt_keys (dedupe_key, received_at)
+                SELECT dedupe_key, received_at FROM callback_receipts
+                ON CONFLICT (dedupe_key) DO NOTHING;
+            END $$
+            """#,
             // The bound is the start of the day after tomorrow (UTC), or later if a receipt is dated later: every
             // receipt written until this migration finishes, even one that runs across midnight, satisfies it.
             // It is kept in the constraint's comment for the step that attaches the table. One left by a run that
@@ -459,17 +479,40 @@ public enum Schema {
             END
             $fn$
             """#,
-            // Whether a receipt with this key is stored, in any partition. Two identical bodies arriving at once (from
-            // two replicas) take the same transaction-level advisory lock, so the second checks only once the first
-            // has committed or rolled back; and, VOLATILE, the check takes a snapshot of its own after the lock,
-            // where the calling statement's, taken before the wait, would not show the first body's receipt. The
-            // two-key form keeps these locks apart from the migrator's and the jobs' (single bigint keys); "cbgw" is
-            // the first key, the first four bytes of the SHA-256 the second.
+            // The receipts still `waiting`, in a small unpartitioned table of their own, kept by triggers on
+            // `callback_receipts`: every receipt looks for waiting ones about its notification (a later receipt waits
+            // behind an earlier one), and that lookup in the partitioned table would lock and open every partition
+            // and two of its indexes for every receipt. A waiting receipt's key is here too, so that retention keeps
+            // the key of a receipt it keeps.
+            """
+            CREATE TABLE IF NOT EXISTS callback_receipts_waiting (
+                receipt_id         bigint PRIMARY KEY,
+                received_at        timestamptz NOT NULL,
+                notification_id    uuid,
+                provider_reference text,
+                dedupe_key         bytea NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS callback_receipts_waiting_by_notification_idx ON callback_receipts_waiting (notification_id) WHERE notification_id IS NOT NULL",
+            "CREATE INDEX IF NOT EXISTS callback_receipts_waiting_by_provider_reference_idx ON callback_receipts_waiting (provider_reference) WHERE provider_reference IS NOT NULL",
+            "CREATE INDEX IF NOT EXISTS callback_receipts_waiting_by_key_idx ON callback_receipts_waiting (dedupe_key)",
+            // A receipt that starts or stops waiting, or changes while it waits, is written here in the statement
+            // that changes it. An upsert, because dropping a day moves its waiting receipts into the DEFAULT
+            // partition (an insert) after the detached day was unlinked without a delete.
             #"""
-            CREATE OR REPLACE FUNCTION callback_receipt_seen(key bytea) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $fn$
+            CREATE OR REPLACE FUNCTION callback_receipts_track_waiting() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
-                PERFORM pg_advisory_xact_lock(1667393399, ('x' || encode(substring(key FROM 1 FOR 4), 'hex'))::bit(32)::integer);
-                RETURN EXISTS (SELECT 1 FROM callback_receipts WHERE dedupe_key = key);
+                IF TG_OP <> 'INSERT' AND OLD.outcome = 'waiting' AND (TG_OP = 'DELETE' OR NEW.outcome <> 'waiting') THEN
+                    DELETE FROM callback_receipts_waiting WHERE receipt_id = OLD.id;
+                END IF;
+                IF TG_OP <> 'DELETE' AND NEW.outcome = 'waiting' THEN
+                    INSERT INTO callback_receipts_waiting (receipt_id, received_at, notification_id, provider_reference, dedupe_key)
+                    VALUES (NEW.id, NEW.received_at, NEW.notification_id, NEW.provider_reference, NEW.dedupe_key)
+                    ON CONFLICT (receipt_id) DO UPDATE
+                       SET received_at = EXCLUDED.received_at, notification_id = EXCLUDED.notification_id,
+                           provider_reference = EXCLUDED.provider_reference, dedupe_key = EXCLUDED.dedupe_key;
+                END IF;
+                RETURN NULL;
             END
             $fn$
             """#,
@@ -486,6 +529,14 @@ public enum Schema {
                 next_id bigint;
                 old_index record;
             BEGIN
+                LOCK TABLE callback_receipts IN ACCESS EXCLUSIVE MODE;
+                INSERT INTO callback_receipt_keys (dedupe_key, received_at)
+                SELECT dedupe_key, received_at FROM callback_receipts
+                 WHERE received_at >= coalesce(obj_description('callback_receipt_keys'::regclass, 'pg_class')::timestamptz,
+                                               '-infinity') - interval '1 hour'
+                ON CONFLICT (dedupe_key) DO NOTHING;
+                COMMENT ON TABLE callback_receipt_keys IS NULL;
+
                 ALTER TABLE callback_receipts RENAME TO callback_receipts_legacy;
                 ALTER TABLE callback_receipts_legacy DROP CONSTRAINT callback_receipts_pkey,
                                                      DROP CONSTRAINT callback_receipts_dedupe_key_key;
@@ -497,6 +548,9 @@ public enum Schema {
                 LOOP
                     EXECUTE format('ALTER INDEX %I RENAME TO %I', old_index.name, old_index.name || '_legacy');
                 END LOOP;
+                -- Read by nothing now: the keys and the waiting receipts have tables of their own.
+                DROP INDEX IF EXISTS callback_receipts_waiting_notification_idx_legacy,
+                                     callback_receipts_waiting_by_reference_idx_legacy;
                 SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END INTO next_id FROM callback_receipts_id_seq;
                 ALTER TABLE callback_receipts_legacy ALTER COLUMN id DROP IDENTITY;
 
@@ -524,18 +578,25 @@ public enum Schema {
                         '{applied,duplicate,waiting,orphaned,unmapped,complaint,ignored,invalid}'::text[]))
                 ) PARTITION BY RANGE (received_at);
                 EXECUTE format('ALTER TABLE callback_receipts ALTER COLUMN id RESTART WITH %s', next_id);
-                -- The indexes of versions 2 to 13, and the key's, now one per partition.
-                CREATE INDEX callback_receipts_dedupe_idx ON callback_receipts (dedupe_key);
+                -- The indexes of versions 2 to 13 that are still read, now one per partition.
                 CREATE INDEX callback_receipts_notification_idx ON callback_receipts (notification_id);
                 CREATE INDEX callback_receipts_received_stats_idx ON callback_receipts (received_at) INCLUDE (provider, outcome);
-                CREATE INDEX callback_receipts_waiting_notification_idx ON callback_receipts (notification_id)
-                    WHERE outcome = 'waiting' AND notification_id IS NOT NULL;
-                CREATE INDEX callback_receipts_waiting_by_reference_idx ON callback_receipts (provider_reference)
-                    WHERE outcome = 'waiting' AND provider_reference IS NOT NULL;
                 CREATE INDEX callback_receipts_waiting_due_idx ON callback_receipts (next_attempt_at)
                     WHERE outcome = 'waiting' AND next_attempt_at IS NOT NULL;
                 CREATE INDEX callback_receipts_unmapped_idx ON callback_receipts (provider, raw_status, detail_code, received_at)
                     WHERE outcome = 'unmapped';
+
+                -- Cloned to every partition, the legacy one as it is attached.
+                CREATE TRIGGER callback_receipts_waiting_inserted AFTER INSERT ON callback_receipts
+                    FOR EACH ROW WHEN (NEW.outcome = 'waiting') EXECUTE FUNCTION callback_receipts_track_waiting();
+                CREATE TRIGGER callback_receipts_waiting_updated AFTER UPDATE ON callback_receipts
+                    FOR EACH ROW WHEN (OLD.outcome = 'waiting' OR NEW.outcome = 'waiting')
+                    EXECUTE FUNCTION callback_receipts_track_waiting();
+                CREATE TRIGGER callback_receipts_waiting_deleted AFTER DELETE ON callback_receipts
+                    FOR EACH ROW WHEN (OLD.outcome = 'waiting') EXECUTE FUNCTION callback_receipts_track_waiting();
+                INSERT INTO callback_receipts_waiting (receipt_id, received_at, notification_id, provider_reference, dedupe_key)
+                SELECT id, received_at, notification_id, provider_reference, dedupe_key
+                  FROM callback_receipts_legacy WHERE outcome = 'waiting' AND next_attempt_at IS NOT NULL;
 
                 -- A new installation has nothing to keep: its days start today.
                 IF EXISTS (SELECT 1 FROM callback_receipts_legacy) THEN

@@ -60,10 +60,11 @@ enum ReceiptStatements {
         "receipt_\(kind)\(effect == .complaint ? "_complaint" : "")\(claim ? "_claiming_token" : "")_by_\(by)"
     }
 
-    /// A receipt is stored once per body: `callback_receipt_seen` (migration 15) takes a lock on the body's key
-    /// for the rest of the transaction and then looks for the key in every partition, so that an identical body
-    /// stored at the same moment by another replica is seen once that one commits. (A partitioned table has no
-    /// unique index on the key alone for `ON CONFLICT` to wait on.)
+    /// A receipt is stored once per body: its key goes into `callback_receipt_keys` (migration 15) first, and a
+    /// key that is there already makes it a resend. `ON CONFLICT` waits for a transaction storing the same key at
+    /// that moment (another replica given the same body) and sees its key once it commits. The partitioned
+    /// `callback_receipts` has no unique index on the key for it to wait on, and looking there would lock and open
+    /// every day's partition for each receipt.
     ///
     /// Stores a new receipt and applies it. Extra parameters: `$12` provider, `$13` raw body, `$14` content type,
     /// `$15` raw status, `$16` detail code, `$17` provider timestamp (Unix seconds), `$18` the outcomes when nothing
@@ -97,13 +98,23 @@ enum ReceiptStatements {
             ),
             """ : ""
         let tokenTaken = claim ? "UNION ALL SELECT 1 FROM token WHERE NOT claimed" : ""
+        // A body whose token another body took is stored nowhere, its key included; the same body sent again is a
+        // resend whether or not its key is stored yet.
+        let keyed = claim ? "WHERE NOT EXISTS (SELECT 1 FROM token WHERE NOT claimed)" : ""
+        let takenByAnother = claim ? "AND NOT EXISTS (SELECT 1 FROM token WHERE NOT claimed AND same_body IS NOT TRUE)" : ""
         return PreparedStatement(name: name("record", by, effect, claim: claim), sql: """
         WITH key AS (
             SELECT sha256(convert_to($12::text || E'\\n' || $13::text, 'UTF8')) AS dedupe_key
         ),
         \(claimed)
+        kept AS (
+            INSERT INTO callback_receipt_keys (dedupe_key, received_at)
+            SELECT dedupe_key, now() FROM key \(keyed)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING 1
+        ),
         resent AS (
-            SELECT 1 WHERE callback_receipt_seen((SELECT dedupe_key FROM key))
+            SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM kept) \(takenByAnother)
         ),
         seen AS (
             SELECT 1 FROM resent \(tokenTaken)
@@ -151,10 +162,15 @@ enum ReceiptStatements {
         WITH key AS (
             SELECT sha256(convert_to($1::text || E'\\n' || $2::text, 'UTF8')) AS dedupe_key
         ),
+        kept AS (
+            INSERT INTO callback_receipt_keys (dedupe_key, received_at)
+            SELECT dedupe_key, now() FROM key
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING dedupe_key
+        ),
         stored AS (
             INSERT INTO callback_receipts (provider, content_type, raw_body, raw_status, outcome, dedupe_key)
-            SELECT $1::text, $3::text, $2::text, '', 'invalid', key.dedupe_key FROM key
-             WHERE NOT callback_receipt_seen(key.dedupe_key)
+            SELECT $1::text, $3::text, $2::text, '', 'invalid', kept.dedupe_key FROM kept
             RETURNING id, outcome
         )
         SELECT COALESCE((SELECT outcome FROM stored), 'duplicate') AS outcome,
@@ -238,18 +254,19 @@ enum ReceiptStatements {
     }
 
     /// The ids of the `waiting` receipts about the notification this receipt names (by reference: also one stored
-    /// while the notification was not there yet, which has no id). Each part is one lookup in a partial index of
-    /// waiting receipts, whatever the statistics say: an `OR` of the two, or a plan made while the table looked
-    /// empty, read every waiting receipt instead.
+    /// while the notification was not there yet, which has no id), from `callback_receipts_waiting`, the small
+    /// table the triggers of migration 15 keep of them. Each part is one lookup in an index of its own, whatever the
+    /// statistics say: an `OR` of the two, or a plan made while the table looked empty, read every waiting receipt
+    /// instead.
     private static func waitingForSameNotification(_ by: Lookup) -> String {
         switch by {
         case .id:
-            "SELECT id FROM callback_receipts WHERE outcome = 'waiting' AND notification_id = $1::uuid"
+            "SELECT receipt_id AS id FROM callback_receipts_waiting WHERE notification_id = $1::uuid"
         case .reference:
             """
-            SELECT id FROM callback_receipts WHERE outcome = 'waiting' AND notification_id = (SELECT id FROM found)
+            SELECT receipt_id AS id FROM callback_receipts_waiting WHERE notification_id = (SELECT id FROM found)
             UNION ALL
-            SELECT id FROM callback_receipts WHERE outcome = 'waiting' AND provider_reference = $2::text
+            SELECT receipt_id AS id FROM callback_receipts_waiting WHERE provider_reference = $2::text
             """
         }
     }

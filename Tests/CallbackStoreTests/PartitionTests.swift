@@ -191,7 +191,7 @@ struct PartitionTests {
         }
     }
 
-    @Test("no receipt statement reads the partitioned receipts: keys and waiting receipts have tables of their own")
+    @Test("a new receipt's statement reads no partition of the receipts: keys and waiting receipts have tables of their own")
     func hotPathReadsNoPartition() async throws {
         try await TestDatabase.with(poolSize: 1) { database in
             for (statement, count) in ReceiptPlanTests.statements where !statement.name.contains("retry") {

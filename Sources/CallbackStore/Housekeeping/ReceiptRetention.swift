@@ -9,8 +9,8 @@ import Foundation
 /// is refused by its timestamp instead.)
 ///
 /// A `waiting` receipt is never deleted, however old: it is a receipt not yet applied, and deleting it would lose
-/// it; its key stays with it. Nor is a pending service callback, which is still owed. Notifications and their history belong to the
-/// platform, not to the gateway, and are never touched.
+/// it; its key stays with it. Nor is a pending service callback, which is still owed. Notifications and their
+/// history belong to the platform, not to the gateway, and are never touched.
 public struct ReceiptRetention: Sendable {
     /// Rows older than this are deleted.
     public let cutoff: RetentionCutoff

@@ -374,18 +374,34 @@ final class Receiver: Sendable {
         try Self.source.write(toFile: script, atomically: true, encoding: .utf8)
         let argument = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
         let python = ProcessInfo.processInfo.environment["CALLBACK_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/bin/python3"
-        process = try Command.start(python, ["-u", script, argument])
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-        var found: Int?
-        while found == nil, ContinuousClock.now < deadline {
-            found = Self.events(in: process.standardOutput).first { $0.event == "listening" }?.port
-            if found == nil { try await Task.sleep(for: .milliseconds(10)) }
+        let process = try Command.start(python, ["-u", script, argument])
+        self.process = process
+        // Generous, and looked at once more after the deadline: with the whole suite running on two cores a test's
+        // task may not run again until long after its sleep, and a receiver that did start must not count as failed.
+        let started = ContinuousClock.now
+        let found = try await Self.poll(upTo: .seconds(30)) {
+            Self.events(in: process.standardOutput).first { $0.event == "listening" }?.port
         }
         guard let found else {
             process.signal(SIGKILL)
-            throw TestSetupError("the Python receiver did not start: \(process.standardError)")
+            let status = await process.exit()
+            throw TestSetupError("""
+                the Python receiver (\(python)) did not say it was listening within \(ContinuousClock.now - started); \
+                it exited with status \(status); standard output: \(process.standardOutput.prefix(2000)); \
+                standard error: \(process.standardError.prefix(2000))
+                """)
         }
         port = found
+    }
+
+    /// `check`'s first non-nil answer, asked every 10 ms for `limit` and once more at its end.
+    private static func poll<T>(upTo limit: Duration, _ check: () -> T?) async throws -> T? {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while true {
+            if let answer = check() { return answer }
+            if ContinuousClock.now >= deadline { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// Everything seen so far, in order.
@@ -409,22 +425,12 @@ final class Receiver: Sendable {
 
     /// Whether `count` events of this kind are seen within `limit`.
     func wait(for event: String, count: Int, upTo limit: Duration = .seconds(15)) async throws -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while ContinuousClock.now < deadline {
-            if self.count(event) >= count { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+        try await Self.poll(upTo: limit) { self.count(event) >= count ? true : nil } ?? false
     }
 
     /// Whether an event of this kind is seen within `limit`.
     func wait(for event: String, upTo limit: Duration = .seconds(15)) async throws -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while ContinuousClock.now < deadline {
-            if events.contains(where: { $0.event == event }) { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+        try await wait(for: event, count: 1, upTo: limit)
     }
 
     func stop() async {

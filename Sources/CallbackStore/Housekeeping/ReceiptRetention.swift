@@ -25,16 +25,15 @@ public struct ReceiptRetention: Sendable {
 
     /// Deletes batch after batch until one comes back short.
     public func apply(on connection: PostgresConnection) throws(DatabaseError) -> RetentionResult {
-        let parameters = [String(cutoff.deleteBefore.timeIntervalSince1970), String(batchSize)]
-        let receipts = try ReceiptPartitions.drop(before: cutoff, on: connection) + drain(Statements.receipts, parameters, on: connection)
+        let receipts = try ReceiptPartitions.drop(before: cutoff, on: connection)
+            + drain(Statements.receipts, batchesOf: batchSize, on: connection)
         // As many as the receipts, give or take the resends of bodies whose receipts went; not reported apart.
-        let keysPerStatement = min(batchSize * Self.keysPerReceipt, 1_000_000)
-        _ = try drain(Statements.keys, [parameters[0], String(keysPerStatement)], batchSize: keysPerStatement, on: connection)
+        _ = try drain(Statements.keys, batchesOf: min(batchSize * Self.keysPerReceipt, 1_000_000), on: connection)
         return RetentionResult(
             receipts: receipts,
-            complaints: try drain(Statements.complaints, parameters, on: connection),
-            tokens: try drain(Statements.tokens, parameters, on: connection),
-            serviceCallbacks: try drain(Statements.serviceCallbacks, parameters, on: connection)
+            complaints: try drain(Statements.complaints, batchesOf: batchSize, on: connection),
+            tokens: try drain(Statements.tokens, batchesOf: batchSize, on: connection),
+            serviceCallbacks: try drain(Statements.serviceCallbacks, batchesOf: batchSize, on: connection)
         )
     }
 
@@ -44,16 +43,17 @@ public struct ReceiptRetention: Sendable {
     /// 10,000 receipts (a key's row is a tenth of a receipt's).
     static let keysPerReceipt = 5
 
+    /// Runs `statement` for rows before the cutoff, `size` at a time, until a batch comes back short.
     private func drain(
-        _ statement: PreparedStatement, _ parameters: [String?], batchSize: Int? = nil, on connection: PostgresConnection
+        _ statement: PreparedStatement, batchesOf size: Int, on connection: PostgresConnection
     ) throws(DatabaseError) -> Int {
-        let batchSize = batchSize ?? self.batchSize
+        let parameters = [String(cutoff.deleteBefore.timeIntervalSince1970), String(size)]
         var total = 0
         var deleted = 0
         repeat {
             deleted = try connection.query(statement, parameters).affectedRows
             total += deleted
-        } while deleted >= batchSize
+        } while deleted >= size
         return total
     }
 

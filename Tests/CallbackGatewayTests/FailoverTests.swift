@@ -199,11 +199,6 @@ struct FailoverTests {
 
     /// Polls `condition` every 100 ms for up to `seconds`; whether it held.
     static func waitFor(seconds: Int, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if (try? await condition()) == true { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
+        await poll(every: .milliseconds(100), upTo: .seconds(seconds)) { (try? await condition()) == true ? true : nil } ?? false
     }
 }

@@ -50,22 +50,19 @@ struct ServiceCallbackDeliveryTests {
 
     /// Waits up to `limit` for every outbox row to be in `state`.
     static func waitForOutbox(_ database: TestDatabase, _ state: String, upTo limit: Duration = .seconds(20)) async throws -> [(state: String, attempts: Int, status: String?, key: String)] {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while true {
+        let settled = try await poll(every: .milliseconds(100), upTo: limit) {
             let rows = try await outbox(database)
-            if (!rows.isEmpty && rows.allSatisfy { $0.state == state }) || ContinuousClock.now >= deadline { return rows }
-            try await Task.sleep(for: .milliseconds(100))
+            return !rows.isEmpty && rows.allSatisfy { $0.state == state } ? rows : nil
         }
+        if let settled { return settled }
+        return try await outbox(database)
     }
 
     /// Waits until every callback has been sent, and so deleted from the outbox; returns what is left.
     static func waitForOutboxEmptied(_ database: TestDatabase, upTo limit: Duration = .seconds(20)) async throws -> [(state: String, attempts: Int, status: String?, key: String)] {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while true {
-            let rows = try await outbox(database)
-            if rows.isEmpty || ContinuousClock.now >= deadline { return rows }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let emptied = try await poll(every: .milliseconds(100), upTo: limit) { try await outbox(database).isEmpty ? true : nil }
+        if emptied == true { return [] }
+        return try await outbox(database)
     }
 
     static func json(_ body: String) -> [String: Any] {

@@ -229,12 +229,7 @@ struct AlertTests {
     }
 
     private static func warning(in logs: CapturedLogs, containing text: String) async -> CapturedLogs.Event? {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(3))
-        while ContinuousClock.now < deadline {
-            if let event = logs.all.first(where: { $0.level == .warning && $0.line.contains(text) }) { return event }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return nil
+        await poll(upTo: .seconds(3)) { logs.all.first { $0.level == .warning && $0.line.contains(text) } }
     }
 
     private static func expectNoSecretsLogged(_ logs: CapturedLogs) {

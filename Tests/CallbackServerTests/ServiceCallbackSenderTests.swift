@@ -379,7 +379,7 @@ final class Receiver: Sendable {
         // Generous, and looked at once more after the deadline: with the whole suite running on two cores a test's
         // task may not run again until long after its sleep, and a receiver that did start must not count as failed.
         let started = ContinuousClock.now
-        let found = try await Self.poll(upTo: .seconds(30)) {
+        let found = await poll(upTo: .seconds(30)) {
             Self.events(in: process.standardOutput).first { $0.event == "listening" }?.port
         }
         guard let found else {
@@ -394,27 +394,16 @@ final class Receiver: Sendable {
         port = found
     }
 
-    /// `check`'s first non-nil answer, asked every 10 ms for `limit` and once more at its end.
-    private static func poll<T>(upTo limit: Duration, _ check: () -> T?) async throws -> T? {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while true {
-            if let answer = check() { return answer }
-            if ContinuousClock.now >= deadline { return nil }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
     /// Everything seen so far, in order.
     var events: [Event] { Self.events(in: process.standardOutput) }
 
     /// The requests, once `count` have arrived (waiting up to 15 s).
     func requests(count: Int) async throws -> [Event] {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(15))
-        while true {
-            let requests = events.filter { $0.event == "request" }
-            if requests.count >= count || ContinuousClock.now >= deadline { return requests }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        let requests = { self.events.filter { $0.event == "request" } }
+        return await poll(upTo: .seconds(15)) {
+            let current = requests()
+            return current.count >= count ? current : nil
+        } ?? requests()
     }
 
     /// How many connections have been made to the receiver.
@@ -425,7 +414,7 @@ final class Receiver: Sendable {
 
     /// Whether `count` events of this kind are seen within `limit`.
     func wait(for event: String, count: Int, upTo limit: Duration = .seconds(15)) async throws -> Bool {
-        try await Self.poll(upTo: limit) { self.count(event) >= count ? true : nil } ?? false
+        await poll(upTo: limit) { self.count(event) >= count ? true : nil } ?? false
     }
 
     /// Whether an event of this kind is seen within `limit`.

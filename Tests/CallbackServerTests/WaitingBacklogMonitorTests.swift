@@ -41,11 +41,10 @@ struct WaitingBacklogMonitorTests {
 
     /// The exposition, parsed, once `condition` holds (or after 10 s).
     static func scrape(_ prometheus: PrometheusMetrics, until condition: (PrometheusText) -> Bool) async throws -> PrometheusText {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-        while true {
-            let text = try PrometheusText(parsing: String(buffer: prometheus.exposition()))
-            if condition(text) || ContinuousClock.now >= deadline { return text }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let parse = { try PrometheusText(parsing: String(buffer: prometheus.exposition())) }
+        return try await poll(every: .milliseconds(20), upTo: .seconds(10)) {
+            let text = try parse()
+            return condition(text) ? text : nil
+        } ?? parse()
     }
 }

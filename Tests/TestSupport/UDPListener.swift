@@ -52,12 +52,10 @@ public final class UDPListener: Sendable {
 
     /// Waits until `condition` holds for the lines received, or `limit` has passed, and returns the lines.
     public func lines(waitingUpTo limit: Duration, until condition: ([String]) -> Bool) async -> [String] {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while true {
+        await poll(every: .milliseconds(5), upTo: limit) {
             let current = lines
-            if condition(current) || ContinuousClock.now >= deadline { return current }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+            return condition(current) ? current : nil
+        } ?? lines
     }
 
     /// Collects lines for `duration` and returns them, for checking that something did *not* arrive.

@@ -101,12 +101,10 @@ public final class WebhookReceiver: Sendable {
 
     /// Waits until `condition` holds for the requests received, or `limit` has passed, and returns the requests.
     public func requests(waitingUpTo limit: Duration, until condition: ([Request]) -> Bool) async -> [Request] {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while true {
+        await poll(every: .milliseconds(5), upTo: limit) {
             let current = requests
-            if condition(current) || ContinuousClock.now >= deadline { return current }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+            return condition(current) ? current : nil
+        } ?? requests
     }
 
     /// Collects requests for `duration` and returns them, for checking that something did *not* arrive.

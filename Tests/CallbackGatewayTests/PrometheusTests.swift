@@ -145,7 +145,7 @@ struct PrometheusTests {
             let id = try await database.insertNotification(status: .sending)
             #expect(try await server.post("/notifications/sms/firetext", "status=0&reference=\(id)").0 == 200)
             #expect(try await server.get("/metrics", headers: ["Authorization": "Bearer \(Self.token)"]).0 == 404)
-            let (status, body) = try await RunningGateway.fetch(URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+            let (status, body) = try await RunningGateway.fetchOnceListening(URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
             #expect(status == 200)
             let scrape = try PrometheusText(parsing: body)
             #expect(scrape.value("callback_receipts_total", ["provider": "firetext", "outcome": "applied", "status": "delivered"]) == 1)
@@ -156,7 +156,7 @@ struct PrometheusTests {
             let otherPort = try FreePort.find()
             let open = try await RunningGateway.start(database: database, environment: ["METRICS_PORT": String(otherPort)])
             defer { open.stop() }
-            #expect(try await RunningGateway.fetch(URL(string: "http://127.0.0.1:\(otherPort)/metrics")!).0 == 200)
+            #expect(try await RunningGateway.fetchOnceListening(URL(string: "http://127.0.0.1:\(otherPort)/metrics")!).0 == 200)
             #expect(try await open.get("/metrics").0 == 404)
 
             // The second listener stops with the gateway on SIGTERM.
@@ -286,5 +286,12 @@ extension RunningGateway {
         request.timeoutInterval = 60
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// `GET` of a URL on the separate metrics listener, once it accepts connections. That listener starts beside
+    /// the main one, so `/_status` answering on `PORT` does not yet say it is bound.
+    static func fetchOnceListening(_ url: URL) async throws -> (Int, String) {
+        if let answer = await poll(every: .milliseconds(50), upTo: .seconds(10), { try? await fetch(url) }) { return answer }
+        return try await fetch(url)
     }
 }

@@ -14,15 +14,23 @@ enum FormDecoding {
 
     /// The body's pairs in the order sent, still encoded. Empty segments (`a=1&&b=2`) are skipped; a segment
     /// without `=` is a name with an empty value.
+    ///
+    /// The separators are split on as bytes, as the format defines them: splitting the `String` by `Character`
+    /// would cost a grapheme-boundary check per character, and a `&` followed by a combining mark is still a
+    /// separator.
     static func pairs(of text: String) -> [(name: Substring, value: Substring)] {
-        text.split(separator: "&", omittingEmptySubsequences: true).map { segment in
-            guard let equals = segment.firstIndex(of: "=") else { return (segment, segment[segment.endIndex...]) }
-            return (segment[..<equals], segment[segment.index(after: equals)...])
+        text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { segment in
+            guard let equals = segment.firstIndex(of: UInt8(ascii: "=")) else { return (Substring(segment), "") }
+            return (Substring(segment[..<equals]), Substring(segment[segment.index(after: equals)...]))
         }
     }
 
     /// Decodes one name or value.
     static func decode(_ component: Substring) throws(Failure) -> String {
+        // Most names and values carry no escape at all, and a Substring is valid UTF-8 already.
+        guard component.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else {
+            return String(component)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(component.utf8.count)
         var iterator = component.utf8.makeIterator()

@@ -1,5 +1,5 @@
 import CallbackCore
-import CallbackServer
+@testable import CallbackServer
 import CallbackStore
 import Foundation
 import HTTPTypes
@@ -54,6 +54,16 @@ struct AuthTests {
     ])
     func parsing(text: String, count: Int) {
         #expect((BasicCredential.list(text)?.count ?? 0) == count)
+    }
+
+    @Test("a Basic header is read with its scheme in any case and spaces or tabs around the credentials; anything else presents none", arguments: [
+        ("Basic dXNlcjpwYXNz", "user:pass"), ("basic dXNlcjpwYXNz", "user:pass"), ("BASIC   dXNlcjpwYXNz \t", "user:pass"),
+        ("Basic \tdXNlcjpwYXNz", "user:pass"), ("Basic", nil), ("Basic ", nil), ("Basic  \t ", nil), ("Basic\tdXNlcjpwYXNz", nil),
+        ("BasicdXNlcjpwYXNz", nil), ("Bearer dXNlcjpwYXNz", nil), ("Basi dXNlcjpwYXNz", nil), ("Basic dXNlcjpwYXN", nil),
+        ("Basic dXNl cjpwYXNz", nil), ("Básic dXNlcjpwYXNz", nil), ("", nil),
+    ] as [(String, String?)])
+    func header(value: String, credentials: String?) {
+        #expect(BasicAuthMiddleware<BasicRequestContext>.presented(value) == credentials.map { Array($0.utf8) })
     }
 }
 

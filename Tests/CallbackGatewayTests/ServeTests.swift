@@ -171,6 +171,28 @@ struct SlowClientTests {
         }
     }
 
+    @Test("a kept-alive connection's deadline starts again with each answer: requests spread past REQUEST_READ_TIMEOUT are served, and quiet after the last one closes it")
+    func deadlineAfterEachAnswer() async throws {
+        try await TestDatabase.with { database in
+            let server = try await RunningGateway.start(database: database, environment: ["REQUEST_READ_TIMEOUT": "2"])
+            defer { server.stop() }
+            let client = try RawTCPClient(port: server.port)
+            var lastSent = ContinuousClock.now
+            // Five requests 0.6 s apart: 3 s in all, past the 2 s deadline of the connection's opening.
+            for _ in 0..<5 {
+                try await Task.sleep(for: .milliseconds(600))
+                #expect(client.send("GET /_status HTTP/1.1\r\nHost: x\r\n\r\n"), "the connection is still open")
+                lastSent = ContinuousClock.now
+            }
+            let ending = await client.waitForClose(upTo: .seconds(15))
+            let quiet = ContinuousClock.now - lastSent
+            #expect(ending.closed, "a connection quiet past the deadline is closed")
+            #expect(ending.received.components(separatedBy: "HTTP/1.1 200").count - 1 == 5, "every request answered: \(ending.received)")
+            // Waiting on a loaded machine can only make this later, never earlier.
+            #expect(quiet >= .milliseconds(1_500), "closed \(quiet) after the last request, before the deadline that its answer started")
+        }
+    }
+
     @Test("a route with a body limit of its own (SendGrid's batches) takes bodies past MAX_BODY_BYTES, a query string or not; others answer 413")
     func bodyLimitByRoute() async throws {
         try await TestDatabase.with { database in

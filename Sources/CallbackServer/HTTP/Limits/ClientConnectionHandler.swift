@@ -19,7 +19,9 @@ import NIOHTTPTypes
 ///   moment it opened, or of its previous answer, is closed. A client that sends its headers a byte at a time, stops
 ///   half-way through a body, or never sends anything, holds a connection for `timeout` at most. The deadline does
 ///   not run while the gateway works on a request: it stops when the request's end is read and starts again when
-///   the answer's end is written.
+///   the answer's end is written. One timer per connection keeps it: moving the deadline is a store, and the timer,
+///   when it fires early, waits again for what is left (a timer scheduled and cancelled for every request cost more
+///   than the rest of this handler).
 /// - **A place in the ``ConnectionTable``**: the table is told when the connection is being answered (it may not be
 ///   closed to make room) and when it waits for a request again (it may). When every connection in a full table is
 ///   being answered, this new one is closed at once.
@@ -36,7 +38,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// The limit of the route the current request is for.
     private var maxBodyBytes = 0
     private var ticket: ConnectionTable.Ticket?
-    private var deadline: Scheduled<Void>?
+    /// When the wait for the next request ends; `nil` while the gateway works on one.
+    private var deadline: NIODeadline?
+    /// The connection's one timer, pending at or before `deadline` whenever there is a deadline.
+    private var timer: Scheduled<Void>?
     private var incoming = Incoming.between
 
     /// Where the connection's current request stands.
@@ -89,7 +94,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case (.body, _):
             context.fireChannelRead(data)
         case (.end(let trailers), let state):
-            deadline?.cancel()
             deadline = nil
             if let ticket { table.answering(ticket) }
             if case .holding(let head, let body) = state { pass(head, body, context) }
@@ -132,15 +136,30 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func arm(_ context: ChannelHandlerContext) {
-        deadline?.cancel()
-        let channel = context.channel
-        deadline = context.eventLoop.scheduleTask(in: timeout) {
-            channel.close(promise: nil)
+        let end = NIODeadline.now() + timeout
+        deadline = end
+        if timer == nil { wait(until: end, context) }
+    }
+
+    private func wait(until end: NIODeadline, _ context: ChannelHandlerContext) {
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: end) { self.expire(context) }
+    }
+
+    /// The timer fired: the connection is closed if its deadline has passed, and waited on again if the deadline
+    /// moved on meanwhile. Without a deadline (a request is being answered) the timer ends; the answer arms it.
+    private func expire(_ context: ChannelHandlerContext) {
+        timer = nil
+        guard let deadline else { return }
+        if deadline <= .now() {
+            context.channel.close(promise: nil)
+        } else {
+            wait(until: deadline, context)
         }
     }
 
     private func finish() {
-        deadline?.cancel()
+        timer?.cancel()
+        timer = nil
         deadline = nil
         if case .holding(_, let body) = incoming { budget.release(body.readableBytes) }
         incoming = .between

@@ -172,9 +172,12 @@ struct FiretextAdapterTests {
         #expect(CallbackPayload(body: "", contentType: contentType).mediaType == nil)
     }
 
-    @Test("the media type is the part before the first ;, trimmed and lower-cased")
-    func mediaType() {
-        #expect(CallbackPayload(body: "", contentType: " Application/X-WWW-Form-Urlencoded ; charset=UTF-8").mediaType == "application/x-www-form-urlencoded")
-        #expect(CallbackPayload(body: "", contentType: "text/plain;;").mediaType == "text/plain")
+    @Test("the media type is the part before the first ;, trimmed and lower-cased", arguments: [
+        (" Application/X-WWW-Form-Urlencoded ; charset=UTF-8", "application/x-www-form-urlencoded"), ("text/plain;;", "text/plain"),
+        ("application/json", "application/json"), ("\tapplication/json\t;charset=utf-8", "application/json"),
+        ("APPLICATION/JSON", "application/json"), ("Tëxt/Plain", "tëxt/plain"), ("", nil), (" \t ", nil),
+    ] as [(String, String?)])
+    func mediaType(contentType: String, expected: String?) {
+        #expect(CallbackPayload(body: "", contentType: contentType).mediaType == expected)
     }
 }

@@ -23,11 +23,18 @@ public struct CallbackPayload: Sendable, Hashable {
     /// `text/plain`); `nil` when there is no `Content-Type`.
     public var mediaType: String? {
         guard let contentType else { return nil }
-        // Empty pieces are kept so that `;application/json` has the empty media type and is refused, rather than
-        // passing for its first parameter.
-        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? contentType
-        let trimmed = type.trimmingWhitespace().lowercased()
-        return trimmed.isEmpty ? nil : trimmed
+        // Read as bytes: every request asks, and splitting and trimming by Character cost a grapheme check per
+        // character. Only what comes before the first `;` counts, so `;application/json` has the empty media type
+        // and is refused rather than passing for its first parameter.
+        let utf8 = contentType.utf8
+        let type = utf8[..<(utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex)]
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0d).contains($0) }
+        guard let start = type.firstIndex(where: { !blank($0) }), let end = type.lastIndex(where: { !blank($0) }) else {
+            return nil
+        }
+        let trimmed = Substring(type[start...end])
+        let isLowerASCII = trimmed.utf8.allSatisfy { $0 < 0x80 && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        return isLowerASCII ? String(trimmed) : trimmed.lowercased()
     }
 }
 

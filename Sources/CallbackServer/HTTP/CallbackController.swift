@@ -41,13 +41,14 @@ struct CallbackController<Context: RequestContext> {
             if case .basicAuth = unit.authenticity, let required = credentials[unit.provider], !required.isEmpty {
                 group.add(middleware: BasicAuthMiddleware(credentials: required) { receiptMetrics.rejected(unit.provider) })
             }
+            let bodyLimit = bodyLimits.limit(forPath: unit.routePath)
             group.post(RouterPath(unit.routePath)) { request, context in
-                try await receive(request, context: context, unit: unit)
+                try await receive(request, context: context, unit: unit, bodyLimit: bodyLimit)
             }
         }
     }
 
-    private func receive(_ request: Request, context: Context, unit: ProviderUnit) async throws -> Response {
+    private func receive(_ request: Request, context: Context, unit: ProviderUnit, bodyLimit: Int) async throws -> Response {
         let provider = unit.provider
         let adapter = unit.adapter
         let contentType = request.headers[.contentType]
@@ -58,7 +59,7 @@ struct CallbackController<Context: RequestContext> {
                 "\(provider.displayName) callback failed: Content-Type \(payloadType) is not accepted; send \(accepted)",
             ])
         }
-        let body = try await request.body.collect(upTo: bodyLimits.limit(forPath: unit.routePath))
+        let body = try await request.body.collect(upTo: bodyLimit)
         let payload = CallbackPayload(
             body: Array(body.readableBytesView),
             contentType: contentType,

@@ -12,6 +12,7 @@ import Foundation
 public struct SNSVerifier: Sendable {
     private let configuration: SNSConfiguration
     private let certificates: SNSCertificateCache
+    private let certificateURLs = CertificateURLMemo()
     private let now: @Sendable () -> Date
 
     /// A verifier taking certificates from `certificates` and the time from `now`.
@@ -38,7 +39,7 @@ public struct SNSVerifier: Sendable {
         guard let urlText = message.signingCertURL else { throw .certificateURLRefused(nil) }
         let certificateURL: URL
         do {
-            certificateURL = try SNSURLPolicy.signingCertificateURL(urlText)
+            certificateURL = try certificateURLs.signingCertificateURL(urlText)
         } catch {
             throw .certificateURLRefused(error)
         }

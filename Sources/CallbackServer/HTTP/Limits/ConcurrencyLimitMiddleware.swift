@@ -35,8 +35,6 @@ struct ConcurrencyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         init() {}
     }
 
-    /// The paths that are never refused for load.
-    static var unlimitedPaths: Set<String> { ["/_status", "/_status/ready"] }
 
     init(limit: Int, bodyLimits: BodyLimits, budget: BodyBudget) {
         self.limit = limit
@@ -46,16 +44,19 @@ struct ConcurrencyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.unlimitedPaths.contains(request.uri.path) { return try await next(request, context) }
-        let maxBodyBytes = bodyLimits.limit(forPath: request.uri.path)
+        let path = request.uri.path
+        if unlimitedPaths.contains(path) { return try await next(request, context) }
+        let maxBodyBytes = bodyLimits.limit(forPath: path)
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
             throw NIOTooManyBytesError(maxBytes: maxBodyBytes)
         }
         var reserved = 0
         defer { budget.release(reserved) }
-        var body = ByteBuffer()
+        // The connection's handler passes a held body on as one part, which is kept as it is; only a body that
+        // arrives in parts is copied into one buffer.
+        var body: ByteBuffer?
         for try await chunk in request.body {
-            guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else { throw NIOTooManyBytesError(maxBytes: maxBodyBytes) }
+            guard (body?.readableBytes ?? 0) + chunk.readableBytes <= maxBodyBytes else { throw NIOTooManyBytesError(maxBytes: maxBodyBytes) }
             guard budget.reserve(chunk.readableBytes) else {
                 return ResultEnvelope.error(
                     .serviceUnavailable,
@@ -64,10 +65,14 @@ struct ConcurrencyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
                 )
             }
             reserved += chunk.readableBytes
-            body.writeImmutableBuffer(chunk)
+            if body == nil {
+                body = chunk
+            } else {
+                body?.writeImmutableBuffer(chunk)
+            }
         }
         var whole = request
-        whole.body = RequestBody(buffer: body)
+        whole.body = RequestBody(buffer: body ?? ByteBuffer())
 
         let now = inFlight.value.wrappingAdd(1, ordering: .relaxed).newValue
         defer { inFlight.value.wrappingSubtract(1, ordering: .relaxed) }
@@ -81,3 +86,6 @@ struct ConcurrencyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(whole, context)
     }
 }
+
+/// The paths that are never refused for load (a constant here: a generic type cannot have a stored static one).
+private let unlimitedPaths: Set<String> = ["/_status", "/_status/ready"]

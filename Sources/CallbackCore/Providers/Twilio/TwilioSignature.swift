@@ -59,7 +59,9 @@ public struct TwilioSignature: RequestAuthenticator {
             return .refused("the body is not a form Twilio could have signed")
         }
         var matched = false
-        for url in urls {
+        // The URL as configured comes first and is what Twilio signs: the other spellings are tried only when it
+        // fails. Every token is tried for each, so the time does not tell which token matched.
+        for url in urls where !matched {
             let message = Array((url + parameters).utf8)
             for token in tokens where ConstantTime.equal(Array(Data(Digest.hmac(.sha1, key: token, message: message)).base64EncodedString().utf8), presented) {
                 matched = true

@@ -140,6 +140,19 @@ struct ConnectionTests {
             }
         }
     }
+
+    @Test("parameters reach the server exactly: NULL, empty, non-ASCII, long, and several side by side")
+    func parametersExactly() async throws {
+        try await TestDatabase.with { database in
+            let long = String(repeating: "receipt-body ", count: 5_000)
+            let parameters: [String?] = [nil, "", "a", "Zoë ✓ 𝄞", long, nil, "last"]
+            let columns = parameters.indices.map { "$\($0 + 1)::text AS p\($0)" }.joined(separator: ", ")
+            let result = try await database.query("SELECT \(columns)", parameters)
+            #expect(result.rows == [parameters])
+            let none = try await database.query("SELECT $1::text IS NULL AS null, $2::text IS NULL AS also", [nil, nil])
+            #expect(none.rows == [["t", "t"]])
+        }
+    }
 }
 
 @Suite("Worker pool under an outage")

@@ -136,6 +136,8 @@ struct JSONParser {
             index += 1
             return .object(members)
         }
+        // Room for a provider event's usual keys at once, rather than growing and rehashing three times on the way.
+        members.reserveCapacity(8)
         while true {
             guard try nextByte() == UInt8(ascii: "\"") else { throw Invalid() }
             if reading {

@@ -41,22 +41,24 @@ struct CallbackController<Context: RequestContext> {
             if case .basicAuth = unit.authenticity, let required = credentials[unit.provider], !required.isEmpty {
                 group.add(middleware: BasicAuthMiddleware(credentials: required) { receiptMetrics.rejected(unit.provider) })
             }
+            // Worked out once per route rather than for every request (an adapter's media types are a computed set).
             let bodyLimit = bodyLimits.limit(forPath: unit.routePath)
+            let accepted = unit.adapter.acceptedMediaTypes
             group.post(RouterPath(unit.routePath)) { request, context in
-                try await receive(request, context: context, unit: unit, bodyLimit: bodyLimit)
+                try await receive(request, context: context, unit: unit, bodyLimit: bodyLimit, accepted: accepted)
             }
         }
     }
 
-    private func receive(_ request: Request, context: Context, unit: ProviderUnit, bodyLimit: Int) async throws -> Response {
+    private func receive(
+        _ request: Request, context: Context, unit: ProviderUnit, bodyLimit: Int, accepted: Set<String>
+    ) async throws -> Response {
         let provider = unit.provider
-        let adapter = unit.adapter
         let contentType = request.headers[.contentType]
         let payloadType = CallbackPayload(body: [], contentType: contentType).mediaType
-        if let payloadType, !adapter.acceptedMediaTypes.contains(payloadType) {
-            let accepted = adapter.acceptedMediaTypes.sorted().joined(separator: " or ")
+        if let payloadType, !accepted.contains(payloadType) {
             return ResultEnvelope.error(.unsupportedMediaType, [
-                "\(provider.displayName) callback failed: Content-Type \(payloadType) is not accepted; send \(accepted)",
+                "\(provider.displayName) callback failed: Content-Type \(payloadType) is not accepted; send \(accepted.sorted().joined(separator: " or "))",
             ])
         }
         let body = try await request.body.collect(upTo: bodyLimit)

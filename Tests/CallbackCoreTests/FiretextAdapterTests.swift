@@ -176,6 +176,9 @@ struct FiretextAdapterTests {
         (" Application/X-WWW-Form-Urlencoded ; charset=UTF-8", "application/x-www-form-urlencoded"), ("text/plain;;", "text/plain"),
         ("application/json", "application/json"), ("\tapplication/json\t;charset=utf-8", "application/json"),
         ("APPLICATION/JSON", "application/json"), ("Tëxt/Plain", "tëxt/plain"), ("", nil), (" \t ", nil),
+        // Outside ASCII the Character rules hold: U+037E is canonically `;`, and a space carrying a combining mark
+        // is white space (fuzz regressions F9).
+        ("text/plain\u{37E}charset=x", "text/plain"), ("Text/Plain \u{619}  ", "text/plain"), ("κ\u{37E}x", "κ"),
     ] as [(String, String?)])
     func mediaType(contentType: String, expected: String?) {
         #expect(CallbackPayload(body: "", contentType: contentType).mediaType == expected)

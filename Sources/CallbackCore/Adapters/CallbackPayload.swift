@@ -23,18 +23,27 @@ public struct CallbackPayload: Sendable, Hashable {
     /// `text/plain`); `nil` when there is no `Content-Type`.
     public var mediaType: String? {
         guard let contentType else { return nil }
-        // Read as bytes: every request asks, and splitting and trimming by Character cost a grapheme check per
-        // character. Only what comes before the first `;` counts, so `;application/json` has the empty media type
-        // and is refused rather than passing for its first parameter.
+        // An ASCII header (every real one) is read as bytes: every request asks, and splitting and trimming by
+        // Character cost a grapheme check per character. Other text keeps the Character rules, under which `;`
+        // followed by a combining mark is not a separator and a space with one is still white space.
+        guard contentType.utf8.allSatisfy({ $0 < 0x80 }) else { return Self.mediaType(byCharacter: contentType) }
         let utf8 = contentType.utf8
         let type = utf8[..<(utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex)]
+        // The ASCII white space of Character.isWhitespace: tab, line feed, vertical tab, form feed, return, space.
         let blank: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0d).contains($0) }
         guard let start = type.firstIndex(where: { !blank($0) }), let end = type.lastIndex(where: { !blank($0) }) else {
             return nil
         }
         let trimmed = Substring(type[start...end])
-        let isLowerASCII = trimmed.utf8.allSatisfy { $0 < 0x80 && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
-        return isLowerASCII ? String(trimmed) : trimmed.lowercased()
+        return trimmed.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? trimmed.lowercased() : String(trimmed)
+    }
+
+    /// ``mediaType`` by Character. Empty pieces are kept so that `;application/json` has the empty media type and is
+    /// refused, rather than passing for its first parameter.
+    private static func mediaType(byCharacter contentType: String) -> String? {
+        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? contentType
+        let trimmed = type.trimmingWhitespace().lowercased()
+        return trimmed.isEmpty ? nil : trimmed
     }
 }
 

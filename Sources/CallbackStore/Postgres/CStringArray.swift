@@ -30,7 +30,7 @@ enum CStringArray {
         }
         return try bytes.withUnsafeBufferPointer { buffer throws(DatabaseError) -> R in
             let base = buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-            let pointers: [UnsafePointer<CChar>?] = starts.map { start in start.flatMap { start in base.map { $0 + start } } }
+            let pointers: [UnsafePointer<CChar>?] = starts.map { $0.flatMap { offset in base.map { $0 + offset } } }
             return try pointers.withUnsafeBufferPointer { pointers throws(DatabaseError) -> R in try body(pointers.baseAddress) }
         }
     }

@@ -35,7 +35,6 @@ struct ConcurrencyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         init() {}
     }
 
-
     init(limit: Int, bodyLimits: BodyLimits, budget: BodyBudget) {
         self.limit = limit
         self.bodyLimits = bodyLimits
